@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: ISC */
+/* util.c: status names and ranks, errors, strings, time formatting. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "xsm.h"
+
+static const char *const status_names[] = {
+	[XSM_OK] = "ok",
+	[XSM_WARNING] = "warning",
+	[XSM_CRITICAL] = "critical",
+	[XSM_UNKNOWN] = "unknown",
+};
+
+int
+xsm_status_rank(enum xsm_status s)
+{
+	switch (s) {
+	case XSM_OK:
+		return 0;
+	case XSM_UNKNOWN:
+		return 1;
+	case XSM_WARNING:
+		return 2;
+	case XSM_CRITICAL:
+		return 3;
+	}
+	return 1;
+}
+
+enum xsm_status
+xsm_status_worse(enum xsm_status a, enum xsm_status b)
+{
+	return xsm_status_rank(a) >= xsm_status_rank(b) ? a : b;
+}
+
+const char *
+xsm_status_name(enum xsm_status s)
+{
+	if ((unsigned)s > XSM_UNKNOWN)
+		return "unknown";
+	return status_names[s];
+}
+
+int
+xsm_status_parse(const char *name, enum xsm_status *out)
+{
+	for (unsigned i = 0; i <= XSM_UNKNOWN; i++) {
+		if (strcmp(name, status_names[i]) == 0) {
+			*out = (enum xsm_status)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void
+xsm_err_set(struct xsm_err *err, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+size_t
+xsm_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size > 0) {
+		size_t n = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+char *
+xsm_rfc3339(uint64_t wall_usec, char *out, size_t size)
+{
+	time_t secs = (time_t)(wall_usec / XSM_USEC_PER_SEC);
+	struct tm tm;
+
+	if (gmtime_r(&secs, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		xsm_strlcpy(out, "1970-01-01T00:00:00Z", size);
+	return out;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * xsm.h: the few types every part of xsmon shares.
+ *
+ * lib/ is pure: no I/O, no clock reads, no logging. Callers pass time in as
+ * microseconds (uint64_t *_usec): wall clock where a value is reported to a
+ * person, CLOCK_MONOTONIC where it is used for rates and deadlines.
+ */
+#ifndef XSM_H
+#define XSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define XSM_VERSION "0.1.0"
+#define XSM_SCHEMA 1
+
+#define XSM_USEC_PER_SEC 1000000ULL
+
+/*
+ * Status of a check. The numeric values are the Nagios plugin exit codes,
+ * so xsmonctl can exit with them directly. They are NOT the severity order:
+ * use xsm_status_worse() to combine.
+ */
+enum xsm_status {
+	XSM_OK = 0,
+	XSM_WARNING = 1,
+	XSM_CRITICAL = 2,
+	XSM_UNKNOWN = 3,
+};
+
+/*
+ * Severity rank: ok < unknown < warning < critical. Unknown ranks above ok
+ * (something could not be checked) but below warning: on a host that is not
+ * a dom0 the xenstore check is unknown, and that must not hide a real
+ * warning or critical elsewhere.
+ */
+int xsm_status_rank(enum xsm_status s);
+
+/* The worse of two statuses by xsm_status_rank(). */
+enum xsm_status xsm_status_worse(enum xsm_status a, enum xsm_status b);
+
+/* "ok", "warning", "critical", "unknown". Never NULL. */
+const char *xsm_status_name(enum xsm_status s);
+
+/* Parses a status name; returns 0, or -EINVAL for anything else. */
+int xsm_status_parse(const char *name, enum xsm_status *out);
+
+/* Error report filled in by a lib callee: line is 0 when not applicable. */
+struct xsm_err {
+	int line;
+	char msg[128];
+};
+
+/* printf into err->msg (truncating) and set err->line. err may be NULL. */
+void xsm_err_set(struct xsm_err *err, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * A growable byte buffer with a hard cap (max, 0 for none). Appends that
+ * would exceed max fail with -ENOBUFS and leave the buffer unchanged; an
+ * allocation failure gives -ENOMEM. data is always NUL-terminated when
+ * non-NULL (the NUL is not counted in len).
+ */
+struct xsm_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+void xsm_buf_init(struct xsm_buf *b, size_t max);
+void xsm_buf_free(struct xsm_buf *b);
+void xsm_buf_reset(struct xsm_buf *b);          /* len = 0, keeps memory */
+int xsm_buf_append(struct xsm_buf *b, const void *p, size_t n);
+int xsm_buf_printf(struct xsm_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Drops the first n bytes (n <= len), moving the rest to the front. */
+void xsm_buf_consume(struct xsm_buf *b, size_t n);
+
+/* Bounded string copy that always terminates; returns strlen(src). */
+size_t xsm_strlcpy(char *dst, const char *src, size_t size);
+
+/*
+ * Formats a wall-clock time (usec since the epoch) as RFC 3339 UTC with
+ * second precision, "2026-11-22T03:15:59Z", into out (>= 21 bytes).
+ * Returns out.
+ */
+char *xsm_rfc3339(uint64_t wall_usec, char *out, size_t size);
+
+#endif /* XSM_H */

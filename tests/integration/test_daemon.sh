@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# xsmond's life: config check mode, reload as a transaction (SIGHUP and
+# the reload request), the systemd notify protocol and watchdog through a
+# fake NOTIFY_SOCKET, socket activation, and a clean stop.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$T/logs"
+cat >"$T/good.conf" <<CONF
+[logfs]
+path = $T/logs
+CONF
+sock=$T/x.sock
+
+# -n / -nv
+check "-n accepts a good config" "$XSMOND" -n -f "$T/good.conf"
+printf '[logfs]\nwarning = 120\nbogus = 1\n' >"$T/bad.conf"
+out=$("$XSMOND" -n -f "$T/bad.conf" 2>&1) && rc=0 || rc=$?
+check "-n rejects a bad config" test "$rc" -ne 0
+check "-n names file and line of each error" \
+	bash -c '[[ "$1" == *"bad.conf:2: "* && "$1" == *"bad.conf:3: "* ]]' _ "$out"
+check "-n on a missing -f file fails" bash -c '! "$0" -n -f /nonexistent/x.conf 2>/dev/null' "$XSMOND"
+check "-V prints the version" bash -c '"$0" -V | grep -q "^xsmond [0-9]"' "$XSMOND"
+
+# A fake service manager: a datagram socket collecting sd_notify messages.
+python3 - "$T/notify.sock" "$T/notify.log" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True:
+        log.write(s.recv(4096).decode().replace("\n", "|") + "\n")
+PY
+PIDS+=($!)
+wait_for 5 test -S "$T/notify.sock"
+
+NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=400000 start_xsmond "$T/good.conf" "$sock"
+pid=$XSMOND_PID
+check "READY=1 sent after the first evaluation" wait_for 5 grep -q "READY=1" "$T/notify.log"
+check "STATUS= summary sent" grep -q "^STATUS=ok" "$T/notify.log"
+sleep 1
+n=$(grep -c "WATCHDOG=1" "$T/notify.log" || true)
+check "watchdog fed at half of WATCHDOG_USEC (got $n in ~1s)" test "$n" -ge 3
+check "status answers" test "$(jget "$sock" status 'd["status"]')" = ok
+
+# Reload with broken configs: the old config stays, the error is visible.
+cp "$T/good.conf" "$T/live.conf"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+: >"$T/notify.log"
+NOTIFY_SOCKET=$T/notify.sock start_xsmond "$T/live.conf" "$sock"
+pid=$XSMOND_PID
+wait_for 5 grep -q "READY=1" "$T/notify.log"
+bad_configs=(
+	"[logfs]\npath = $T/logs\nwarning = 101\n"
+	"[logfs]\npath = $T/logs\nunknown_key = 1\n"
+	"[logfs\npath = $T/logs\n"
+	"[nosuchsection]\nx = 1\n"
+)
+i=0
+for text in "${bad_configs[@]}"; do
+	i=$((i + 1))
+	printf "$text" >"$T/live.conf"
+	kill -HUP "$pid"
+	wait_json 5 "$sock" status 'd["daemon"]["reload_failures"]' "$i" || true
+	got=$(jget "$sock" status 'd["daemon"]["reload_failures"]')
+	check "bad config $i rejected (reload_failures=$got)" test "$got" = "$i"
+	err=$(jget "$sock" status 'd["daemon"]["config_error"]')
+	check "bad config $i: error visible in status ($err)" \
+		bash -c '[[ "$1" == *live.conf:* ]]' _ "$err"
+	check "bad config $i: daemon still answers" test "$(jget "$sock" ping 'd["pong"]')" = True
+done
+check "reload failure reaches STATUS=" grep -q "reload failed" "$T/notify.log"
+check "RELOADING=1 sent" grep -q "RELOADING=1" "$T/notify.log"
+check "old config still active (path unchanged)" \
+	test "$(jget "$sock" status 'd["checks"]["logfs"]["path"]')" = "$T/logs"
+
+# A directory is not a config either; neither is a file with a NUL byte.
+mv "$T/live.conf" "$T/live.conf.bak"; mkdir "$T/live.conf"
+kill -HUP "$pid"
+check "unreadable config rejected" wait_json 5 "$sock" status 'd["daemon"]["reload_failures"]' 5
+rmdir "$T/live.conf"
+
+# A good config is applied, and clears the error.
+mkdir -p "$T/logs2"
+printf '[logfs]\npath = %s\nwarning = 50\n' "$T/logs2" >"$T/live.conf"
+: >"$T/notify.log"
+kill -HUP "$pid"
+check "good config applied after bad ones" wait_json 5 "$sock" status 'd["checks"]["logfs"]["path"]' "$T/logs2"
+check "config_error cleared" test "$(jget "$sock" status 'd["daemon"]["config_error"]')" = None
+check "READY=1 after the reload" wait_for 5 grep -q "READY=1" "$T/notify.log"
+
+# reload over the socket (we are root).
+check "reload request answers ok" test "$(jget "$sock" reload 'd["reload"]')" = ok
+
+# SIGTERM: STOPPING=1, exit 0, socket removed.
+: >"$T/notify.log"
+kill -TERM "$pid"
+wait "$pid" && rc=0 || rc=$?
+check "SIGTERM exits 0 (rc=$rc)" test "$rc" -eq 0
+check "STOPPING=1 sent" grep -q "STOPPING=1" "$T/notify.log"
+check "socket removed on stop" test ! -e "$sock"
+
+# Socket activation: a listening socket passed as fd 3 (LISTEN_FDS=1).
+python3 - "$XSMOND" "$T/good.conf" "$T/act.sock" "$T/act.pid" <<'PY' 2>>"$T/xsmond.log" &
+import os, socket, sys
+xsmond, conf, path, pidfile = sys.argv[1:]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path); s.listen(16)
+pid = os.fork()
+if pid == 0:
+    os.dup2(s.fileno(), 3)
+    os.set_inheritable(3, True)
+    env = dict(os.environ, LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))
+    os.execve(xsmond, [xsmond, "-d", "-f", conf, "-s", path + ".unused"], env)
+open(pidfile, "w").write(str(pid))
+os.waitpid(pid, 0)
+PY
+PIDS+=($!)
+wait_for 5 test -s "$T/act.pid"
+apid=$(cat "$T/act.pid")
+PIDS+=("$apid")
+check "socket activation: served on the passed socket" wait_json 5 "$T/act.sock" ping 'd["pong"]' True
+check "socket activation: no socket of its own bound" test ! -e "$T/act.sock.unused"
+kill -TERM "$apid"
+sleep 0.3
+check "socket activation: passed socket left in place on stop" test -S "$T/act.sock"
+
+finish

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: ISC */
+/* check_state.c: the check table, edges, overall status, util helpers. */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+START_TEST(test_rank_and_worse)
+{
+	ck_assert_int_lt(xsm_status_rank(XSM_OK), xsm_status_rank(XSM_UNKNOWN));
+	ck_assert_int_lt(xsm_status_rank(XSM_UNKNOWN), xsm_status_rank(XSM_WARNING));
+	ck_assert_int_lt(xsm_status_rank(XSM_WARNING), xsm_status_rank(XSM_CRITICAL));
+	ck_assert_int_eq(xsm_status_worse(XSM_UNKNOWN, XSM_WARNING), XSM_WARNING);
+	ck_assert_int_eq(xsm_status_worse(XSM_CRITICAL, XSM_UNKNOWN), XSM_CRITICAL);
+	ck_assert_int_eq(xsm_status_worse(XSM_OK, XSM_UNKNOWN), XSM_UNKNOWN);
+	/* Numeric values are Nagios exit codes. */
+	ck_assert_int_eq(XSM_OK, 0);
+	ck_assert_int_eq(XSM_WARNING, 1);
+	ck_assert_int_eq(XSM_CRITICAL, 2);
+	ck_assert_int_eq(XSM_UNKNOWN, 3);
+}
+END_TEST
+
+START_TEST(test_status_names)
+{
+	enum xsm_status s;
+
+	ck_assert_str_eq(xsm_status_name(XSM_WARNING), "warning");
+	ck_assert_str_eq(xsm_status_name((enum xsm_status)42), "unknown");
+	ck_assert_int_eq(xsm_status_parse("critical", &s), 0);
+	ck_assert_int_eq(s, XSM_CRITICAL);
+	ck_assert_int_eq(xsm_status_parse("bad", &s), -EINVAL);
+	ck_assert_int_eq(xsm_check_lookup("logfs"), XSM_CHECK_LOGFS);
+	ck_assert_int_eq(xsm_check_lookup("nics"), XSM_CHECK_NICS);
+	ck_assert_int_eq(xsm_check_lookup("nope"), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_register_apply_edges)
+{
+	struct xsm_state st;
+	struct xsm_edge e;
+	uint64_t g;
+
+	xsm_state_init(&st);
+	ck_assert(!xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_OK, "x", 1));
+	xsm_state_register(&st, XSM_CHECK_LOGFS, 100);
+	ck_assert(st.checks[XSM_CHECK_LOGFS].present);
+	ck_assert_int_eq(st.checks[XSM_CHECK_LOGFS].status, XSM_UNKNOWN);
+	ck_assert_str_eq(st.checks[XSM_CHECK_LOGFS].reason, "starting");
+
+	ck_assert(xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_OK, "fine", 200));
+	ck_assert_uint_eq(st.checks[XSM_CHECK_LOGFS].since_usec, 200);
+	/* Same status, new reason: no edge, but readers must re-render. */
+	g = st.generation;
+	ck_assert(!xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_OK, "still fine", 300));
+	ck_assert_uint_gt(st.generation, g);
+	ck_assert_uint_eq(st.checks[XSM_CHECK_LOGFS].since_usec, 200);
+	ck_assert_uint_eq(st.checks[XSM_CHECK_LOGFS].updated_usec, 300);
+	/* Same status, same reason: nothing visible changes. */
+	g = st.generation;
+	ck_assert(!xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_OK, "still fine", 400));
+	ck_assert_uint_eq(st.generation, g);
+
+	ck_assert(xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_CRITICAL, "full", 500));
+	ck_assert_uint_eq(st.checks[XSM_CHECK_LOGFS].transitions, 2);
+
+	ck_assert_int_eq(xsm_state_pop_edge(&st, &e), 1);
+	ck_assert_uint_eq(e.seq, 1);
+	ck_assert_int_eq(e.old_status, XSM_UNKNOWN);
+	ck_assert_int_eq(e.new_status, XSM_OK);
+	ck_assert_int_eq(xsm_state_pop_edge(&st, &e), 1);
+	ck_assert_uint_eq(e.seq, 2);
+	ck_assert_int_eq(e.new_status, XSM_CRITICAL);
+	ck_assert_str_eq(e.reason, "full");
+	ck_assert_uint_eq(e.at_usec, 500);
+	ck_assert_int_eq(xsm_state_pop_edge(&st, &e), 0);
+}
+END_TEST
+
+START_TEST(test_edge_queue_overflow_keeps_newest)
+{
+	struct xsm_state st;
+	struct xsm_edge e;
+	unsigned n = 0;
+
+	xsm_state_init(&st);
+	xsm_state_register(&st, XSM_CHECK_LOGFS, 0);
+	for (int i = 0; i < XSM_EDGE_QUEUE + 10; i++)
+		xsm_state_apply(&st, XSM_CHECK_LOGFS,
+		    i % 2 ? XSM_WARNING : XSM_OK, "flip", (uint64_t)i + 1);
+	ck_assert_uint_eq(st.edges_dropped, 10);
+	ck_assert_uint_eq(st.edge_count, XSM_EDGE_QUEUE);
+	ck_assert_int_eq(xsm_state_pop_edge(&st, &e), 1);
+	ck_assert_uint_eq(e.seq, 11);   /* 1..10 were dropped */
+	n = 1;
+	while (xsm_state_pop_edge(&st, &e))
+		n++;
+	ck_assert_uint_eq(n, XSM_EDGE_QUEUE);
+	ck_assert_uint_eq(e.seq, XSM_EDGE_QUEUE + 10);
+}
+END_TEST
+
+START_TEST(test_overall)
+{
+	struct xsm_state st;
+	int worst;
+
+	xsm_state_init(&st);
+	ck_assert_int_eq(xsm_state_overall(&st, &worst), XSM_OK);
+	ck_assert_int_eq(worst, -1);
+	xsm_state_register(&st, XSM_CHECK_LOGFS, 0);
+	xsm_state_register(&st, XSM_CHECK_XENSTORE, 0);
+	xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_OK, "ok", 1);
+	/* Not a dom0: xenstore unknown, overall unknown. */
+	ck_assert_int_eq(xsm_state_overall(&st, &worst), XSM_UNKNOWN);
+	ck_assert_int_eq(worst, XSM_CHECK_XENSTORE);
+	/* A real warning outranks unknown. */
+	xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_WARNING, "85%", 2);
+	ck_assert_int_eq(xsm_state_overall(&st, &worst), XSM_WARNING);
+	ck_assert_int_eq(worst, XSM_CHECK_LOGFS);
+	/* Absent checks do not count. */
+	xsm_state_unregister(&st, XSM_CHECK_LOGFS);
+	ck_assert_int_eq(xsm_state_overall(&st, &worst), XSM_UNKNOWN);
+	xsm_state_apply(&st, XSM_CHECK_XENSTORE, XSM_OK, "ok", 3);
+	ck_assert_int_eq(xsm_state_overall(&st, &worst), XSM_OK);
+	ck_assert_int_eq(worst, -1);
+}
+END_TEST
+
+START_TEST(test_buf_cap)
+{
+	struct xsm_buf b;
+
+	xsm_buf_init(&b, 10);
+	ck_assert_int_eq(xsm_buf_append(&b, "12345", 5), 0);
+	ck_assert_int_eq(xsm_buf_printf(&b, "%s", "67890"), 0);
+	ck_assert_str_eq(b.data, "1234567890");
+	ck_assert_int_eq(xsm_buf_append(&b, "x", 1), -ENOBUFS);
+	ck_assert_int_eq(xsm_buf_printf(&b, "%d", 1), -ENOBUFS);
+	ck_assert_uint_eq(b.len, 10);
+	xsm_buf_consume(&b, 4);
+	ck_assert_str_eq(b.data, "567890");
+	xsm_buf_consume(&b, 100);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_str_eq(b.data, "");
+	xsm_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_strlcpy_rfc3339)
+{
+	char small[4], ts[32];
+
+	ck_assert_uint_eq(xsm_strlcpy(small, "abcdef", sizeof(small)), 6);
+	ck_assert_str_eq(small, "abc");
+	ck_assert_str_eq(xsm_rfc3339(0, ts, sizeof(ts)), "1970-01-01T00:00:00Z");
+	ck_assert_str_eq(xsm_rfc3339(1795316159ULL * 1000000 + 999999, ts,
+	    sizeof(ts)), "2026-11-22T02:55:59Z");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("state");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_rank_and_worse);
+	tcase_add_test(tc, test_status_names);
+	tcase_add_test(tc, test_register_apply_edges);
+	tcase_add_test(tc, test_edge_queue_overflow_keeps_newest);
+	tcase_add_test(tc, test_overall);
+	tcase_add_test(tc, test_buf_cap);
+	tcase_add_test(tc, test_strlcpy_rfc3339);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
