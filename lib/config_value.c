@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * config_value.c: the value types of config keys (paths, group names,
+ * counts, sizes, durations, percentages): strict parsing, range checks and
+ * the canonical text that re-parses to the same value.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config_key.h"
+
+#define MS 1000ULL
+#define SEC XSM_USEC_PER_SEC
+#define MINUTE (60 * SEC)
+#define HOUR (60 * MINUTE)
+#define DAY (24 * HOUR)
+#define KIB 1024ULL
+#define MIB (1024 * KIB)
+
+/* One value on its way between text and struct. */
+struct val {
+	uint64_t u;
+	double d;
+	const char *s;
+};
+
+struct unit {
+	const char *name;
+	uint64_t mult;
+};
+
+/* Largest first: formatting picks the first that divides exactly. */
+static const struct unit dur_units[] = {
+	{ "d", DAY }, { "h", HOUR }, { "m", MINUTE }, { "s", SEC },
+	{ "ms", MS }, { "us", 1 },
+};
+#define NDUR (sizeof(dur_units) / sizeof(dur_units[0]))
+
+static const struct unit size_units[] = {
+	{ "G", 1024 * MIB }, { "M", MIB }, { "K", KIB },
+};
+#define NSIZE (sizeof(size_units) / sizeof(size_units[0]))
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Reads the leading decimal digits of s. Returns the number of digits
+ * (0 when there are none); *over is set when the value does not fit.
+ */
+static size_t
+scan_digits(const char *s, uint64_t *out, bool *over)
+{
+	size_t i;
+
+	*out = 0;
+	*over = false;
+	for (i = 0; is_digit(s[i]); i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (*out > (UINT64_MAX - d) / 10)
+			*over = true;
+		else
+			*out = *out * 10 + d;
+	}
+	return i;
+}
+
+/* An integer times the multiplier of its unit suffix (bare: mult0). */
+static int
+parse_scaled(const char *s, uint64_t *out, uint64_t mult0,
+    const struct unit *units, size_t nunits)
+{
+	uint64_t n, mult = mult0;
+	bool over;
+	size_t len = scan_digits(s, &n, &over);
+	size_t i;
+
+	if (len == 0)
+		return -EINVAL;
+	if (s[len] != '\0') {
+		for (i = 0; i < nunits; i++)
+			if (strcmp(s + len, units[i].name) == 0)
+				break;
+		if (i == nunits)
+			return -EINVAL;
+		mult = units[i].mult;
+	}
+	if (over || (n != 0 && mult > UINT64_MAX / n))
+		return -ERANGE;
+	*out = n * mult;
+	return 0;
+}
+
+int
+xsm_parse_duration(const char *s, uint64_t *usec)
+{
+	return parse_scaled(s, usec, SEC, dur_units, NDUR);
+}
+
+int
+xsm_parse_size(const char *s, uint64_t *bytes)
+{
+	return parse_scaled(s, bytes, 1, size_units, NSIZE);
+}
+
+void
+xsm_format_duration(uint64_t usec, char *out, size_t size)
+{
+	size_t i;
+
+	if (usec == 0) {
+		snprintf(out, size, "0s");
+		return;
+	}
+	/* The table ends with 1 us, which divides everything. */
+	for (i = 0; usec % dur_units[i].mult != 0; i++)
+		;
+	snprintf(out, size, "%" PRIu64 "%s", usec / dur_units[i].mult,
+	    dur_units[i].name);
+}
+
+void
+xsm_format_size(uint64_t bytes, char *out, size_t size)
+{
+	for (size_t i = 0; bytes != 0 && i < NSIZE; i++) {
+		if (bytes % size_units[i].mult == 0) {
+			snprintf(out, size, "%" PRIu64 "%s",
+			    bytes / size_units[i].mult, size_units[i].name);
+			return;
+		}
+	}
+	snprintf(out, size, "%" PRIu64, bytes);
+}
+
+/*
+ * "85", "85.5", "85.125" or "85%". At most 3 decimals, so %g prints the
+ * value back exactly and the printed config re-parses to the same double:
+ * thousandths / 1000.0 is the correctly rounded value, as strtod's is.
+ * -EDOM for too many decimals.
+ */
+static int
+parse_percent(const char *s, double *out)
+{
+	uint64_t whole, frac = 0;
+	bool over;
+	size_t len = scan_digits(s, &whole, &over);
+	unsigned nfrac = 0;
+
+	if (len == 0)
+		return -EINVAL;
+	s += len;
+	if (*s == '.') {
+		for (s++; is_digit(*s); s++, nfrac++)
+			if (nfrac < 3)
+				frac = frac * 10 + (uint64_t)(*s - '0');
+		if (nfrac == 0)
+			return -EINVAL;
+	}
+	if (*s == '%')
+		s++;
+	if (*s != '\0')
+		return -EINVAL;
+	if (nfrac > 3)
+		return -EDOM;
+	if (over || whole > 1000000000)
+		return -ERANGE;
+	for (; nfrac < 3; nfrac++)
+		frac *= 10;
+	*out = (double)(whole * 1000 + frac) / 1000.0;
+	return 0;
+}
+
+static void
+val_load(const struct xsm_cfg_key *k, const struct xsm_config *c,
+    struct val *v)
+{
+	const char *p = (const char *)c + k->off;
+	unsigned u;
+
+	memset(v, 0, sizeof(*v));
+	switch (k->type) {
+	case XSM_CFG_PATH:
+	case XSM_CFG_GROUP:
+		v->s = p;
+		break;
+	case XSM_CFG_UINT:
+	case XSM_CFG_SIZE32:
+		memcpy(&u, p, sizeof(u));
+		v->u = u;
+		break;
+	case XSM_CFG_SIZE:
+	case XSM_CFG_DURATION:
+		memcpy(&v->u, p, sizeof(v->u));
+		break;
+	case XSM_CFG_PERCENT:
+		memcpy(&v->d, p, sizeof(v->d));
+		break;
+	}
+}
+
+static void
+val_store(const struct xsm_cfg_key *k, struct xsm_config *c,
+    const struct val *v)
+{
+	char *p = (char *)c + k->off;
+	unsigned u = (unsigned)v->u;
+
+	switch (k->type) {
+	case XSM_CFG_PATH:
+	case XSM_CFG_GROUP:
+		/* Zero the tail, so equal configs are equal bytewise. */
+		memset(p, 0, k->size);
+		memcpy(p, v->s, strlen(v->s));
+		break;
+	case XSM_CFG_UINT:
+	case XSM_CFG_SIZE32:
+		memcpy(p, &u, sizeof(u));
+		break;
+	case XSM_CFG_SIZE:
+	case XSM_CFG_DURATION:
+		memcpy(p, &v->u, sizeof(v->u));
+		break;
+	case XSM_CFG_PERCENT:
+		memcpy(p, &v->d, sizeof(v->d));
+		break;
+	}
+}
+
+static void
+val_format(const struct xsm_cfg_key *k, const struct val *v, char *out,
+    size_t size)
+{
+	switch (k->type) {
+	case XSM_CFG_PATH:
+	case XSM_CFG_GROUP:
+		xsm_strlcpy(out, v->s, size);
+		break;
+	case XSM_CFG_UINT:
+		snprintf(out, size, "%" PRIu64, v->u);
+		break;
+	case XSM_CFG_SIZE32:
+	case XSM_CFG_SIZE:
+		xsm_format_size(v->u, out, size);
+		break;
+	case XSM_CFG_DURATION:
+		xsm_format_duration(v->u, out, size);
+		break;
+	case XSM_CFG_PERCENT:
+		snprintf(out, size, "%g", v->d);
+		break;
+	}
+}
+
+/* min and max of k, formatted like its values. */
+static void
+format_bound(const struct xsm_cfg_key *k, uint64_t b, char *out,
+    size_t size)
+{
+	struct val v = { .u = b, .d = (double)b, .s = "" };
+
+	val_format(k, &v, out, size);
+}
+
+static int
+check_path(const struct xsm_cfg_key *k, const char *s, char *msg,
+    size_t size)
+{
+	if (s[0] != '/') {
+		snprintf(msg, size, "'%.40s' is not an absolute path", s);
+		return -EINVAL;
+	}
+	if (strlen(s) >= k->size) {
+		snprintf(msg, size, "path too long (at most %zu bytes)",
+		    k->size - 1);
+		return -EINVAL;
+	}
+	for (const char *p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			snprintf(msg, size, "control character in path");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int
+check_group(const struct xsm_cfg_key *k, const char *s, char *msg,
+    size_t size)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_.-");
+
+	if (s[n] == '\0' && n <= k->max && n < k->size)
+		return 0;
+	snprintf(msg, size, "invalid group name '%.40s' (at most %" PRIu64
+	    " of A-Z a-z 0-9 _ . -)", s, k->max);
+	return -EINVAL;
+}
+
+static const char *
+type_noun(enum xsm_cfg_type t)
+{
+	switch (t) {
+	case XSM_CFG_UINT:
+		return "number";
+	case XSM_CFG_SIZE32:
+	case XSM_CFG_SIZE:
+		return "size (e.g. 512, 64K, 1M)";
+	case XSM_CFG_DURATION:
+		return "duration (e.g. 200ms, 30s, 5m, 1h, 1d)";
+	case XSM_CFG_PERCENT:
+		return "percentage (e.g. 85 or 85.5)";
+	default:
+		return "value";
+	}
+}
+
+static int
+parse_number(const struct xsm_cfg_key *k, const char *s, struct val *v)
+{
+	bool over;
+	size_t len;
+
+	switch (k->type) {
+	case XSM_CFG_UINT:
+		len = scan_digits(s, &v->u, &over);
+		if (len == 0 || s[len] != '\0')
+			return -EINVAL;
+		return over || v->u > UINT32_MAX ? -ERANGE : 0;
+	case XSM_CFG_SIZE32:
+	case XSM_CFG_SIZE:
+		return xsm_parse_size(s, &v->u);
+	case XSM_CFG_DURATION:
+		return xsm_parse_duration(s, &v->u);
+	case XSM_CFG_PERCENT:
+		return parse_percent(s, &v->d);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The field has the width val_load/val_store use for k's type. */
+static bool
+field_fits(const struct xsm_cfg_key *k)
+{
+	switch (k->type) {
+	case XSM_CFG_PATH:
+	case XSM_CFG_GROUP:
+		return k->size > 0;
+	case XSM_CFG_UINT:
+	case XSM_CFG_SIZE32:
+		return k->size == sizeof(unsigned) && k->max <= UINT32_MAX;
+	case XSM_CFG_SIZE:
+	case XSM_CFG_DURATION:
+		return k->size == sizeof(uint64_t);
+	case XSM_CFG_PERCENT:
+		return k->size == sizeof(double);
+	}
+	return false;
+}
+
+int
+xsm_cfg_set(const struct xsm_cfg_key *k, struct xsm_config *c,
+    const char *text, char *msg, size_t size)
+{
+	struct val v = { .s = text };
+	char got[64], lo[32], hi[32];
+	bool in;
+	int r;
+
+	if (!field_fits(k)) {
+		/* A table entry whose type does not match its field. */
+		snprintf(msg, size, "internal error: bad key table entry");
+		return -EINVAL;
+	}
+	if (k->type == XSM_CFG_PATH || k->type == XSM_CFG_GROUP) {
+		r = k->type == XSM_CFG_PATH ? check_path(k, text, msg, size) :
+		    check_group(k, text, msg, size);
+		if (r == 0)
+			val_store(k, c, &v);
+		return r;
+	}
+	r = parse_number(k, text, &v);
+	if (r == -EDOM) {
+		snprintf(msg, size, "'%.40s' has more than 3 decimals", text);
+		return -EINVAL;
+	}
+	if (r == -ERANGE) {
+		snprintf(msg, size, "'%.40s' is too large", text);
+		return -EINVAL;
+	}
+	if (r < 0) {
+		snprintf(msg, size, "'%.40s' is not a %s", text,
+		    type_noun(k->type));
+		return -EINVAL;
+	}
+	in = k->type == XSM_CFG_PERCENT ?
+	    v.d >= (double)k->min && v.d <= (double)k->max :
+	    v.u >= k->min && v.u <= k->max;
+	if (!in) {
+		val_format(k, &v, got, sizeof(got));
+		format_bound(k, k->min, lo, sizeof(lo));
+		format_bound(k, k->max, hi, sizeof(hi));
+		snprintf(msg, size, "%.40s is out of range (%.24s..%.24s)", got,
+		    lo, hi);
+		return -EINVAL;
+	}
+	val_store(k, c, &v);
+	return 0;
+}
+
+void
+xsm_cfg_format(const struct xsm_cfg_key *k, const struct xsm_config *c,
+    char *out, size_t size)
+{
+	struct val v;
+
+	val_load(k, c, &v);
+	val_format(k, &v, out, size);
+}
+
+double
+xsm_cfg_number(const struct xsm_cfg_key *k, const struct xsm_config *c)
+{
+	struct val v;
+
+	val_load(k, c, &v);
+	return k->type == XSM_CFG_PERCENT ? v.d : (double)v.u;
+}
