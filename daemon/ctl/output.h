@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * output.h: xsmonctl's printers. One vtable per output format, as bgpctl
+ * does it: main picks text or json once and then only calls through it.
+ * Printers get a validated struct ctl_doc (doc.h) and print to stdout;
+ * they cannot fail except on write errors, which main checks at the end.
+ */
+#ifndef CTL_OUTPUT_H
+#define CTL_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "doc.h"
+
+struct ctl_out_opts {
+	bool color;               /* ANSI colours for status words */
+};
+
+struct output {
+	const char *name;
+	void (*status)(const struct ctl_doc *d, const struct ctl_out_opts *o);
+	void (*show)(const struct ctl_doc *d, const struct ctl_out_opts *o);
+	/* ping, version and reload: d->cmd says which. */
+	void (*simple)(const struct ctl_doc *d, const struct ctl_out_opts *o);
+};
+
+extern const struct output ctl_output_text;
+extern const struct output ctl_output_json;
+
+/*
+ * Writes at most max bytes of s to f with every control character (C0,
+ * DEL and the UTF-8 encoded C1 range) replaced by '?', so that text from
+ * the daemon cannot drive the terminal; a cut string ends in "...".
+ * Returns the number of bytes written.
+ */
+size_t ctl_put_safe(FILE *f, const char *s, size_t max);
+
+#endif

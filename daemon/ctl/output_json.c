@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * output_json.c: --json prints the reply exactly as the daemon sent it,
+ * one line, but only after doc.c validated it: scripts get the same
+ * guarantees as a person reading the text output.
+ */
+#include <stdio.h>
+
+#include "output.h"
+
+static void
+json_print(const struct ctl_doc *d, const struct ctl_out_opts *o)
+{
+	fwrite(d->raw, 1, d->raw_len, stdout);
+	putchar('\n');
+}
+
+const struct output ctl_output_json = {
+	.name = "json",
+	.status = json_print,
+	.show = json_print,
+	.simple = json_print,
+};

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * xsmonctl.c: argv to a request line, one round trip to xsmond, the reply
+ * validated and printed, and a Nagios exit code: 0 ok, 1 warning,
+ * 2 critical, 3 unknown (also for every failure to get a usable answer).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "doc.h"
+#include "output.h"
+#include "transport.h"
+
+#define DEFAULT_SOCKET "/run/xsmond/xsmond.sock"
+#define EXIT_UNKNOWN ((int)XSM_UNKNOWN)
+#define CHECK_NAME_MAX 32
+
+struct ctl_opts {
+	const char *socket;
+	bool json;
+	bool no_color;
+};
+
+struct ctl_req {
+	enum ctl_cmd cmd;
+	char check[CHECK_NAME_MAX + 1];
+	char line[64];
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: xsmonctl [-s PATH] [--json|-j] [--no-color] "
+	    "[status | show CHECK | ping | version | reload]\n"
+	    "       xsmonctl -h | -V\n", f);
+}
+
+/* The protocol's CHECK grammar; it also keeps a newline out of the line. */
+static bool
+check_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > CHECK_NAME_MAX)
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/* The command words after the options: 0, or -EINVAL with a message. */
+static int
+parse_command(int argc, char **argv, struct ctl_req *req)
+{
+	static const struct {
+		const char *word;
+		enum ctl_cmd cmd;
+		int args;
+	} cmds[] = {
+		{ "status", CTL_CMD_STATUS, 0 },
+		{ "show", CTL_CMD_SHOW, 1 },
+		{ "ping", CTL_CMD_PING, 0 },
+		{ "version", CTL_CMD_VERSION, 0 },
+		{ "reload", CTL_CMD_RELOAD, 0 },
+	};
+	const char *word = argc > 0 ? argv[0] : "status";
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(word, cmds[i].word) != 0)
+			continue;
+		if (argc > 0 && argc - 1 != cmds[i].args) {
+			fprintf(stderr, "xsmonctl: %s takes %s\n", word,
+			    cmds[i].args ? "a check name" : "no argument");
+			return -EINVAL;
+		}
+		req->cmd = cmds[i].cmd;
+		if (req->cmd != CTL_CMD_SHOW) {
+			snprintf(req->line, sizeof(req->line), "%s", word);
+			return 0;
+		}
+		if (!check_name_ok(argv[1])) {
+			fputs("xsmonctl: a check name is 1 to 32 of "
+			    "[a-z0-9_-]\n", stderr);
+			return -EINVAL;
+		}
+		xsm_strlcpy(req->check, argv[1], sizeof(req->check));
+		snprintf(req->line, sizeof(req->line), "show %s", req->check);
+		return 0;
+	}
+	fputs("xsmonctl: unknown command: ", stderr);
+	ctl_put_safe(stderr, word, 64);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+/*
+ * Returns -1 to go on, else the exit code (-h and -V exit 0, bad usage
+ * exits 3 like any other unknown outcome of a Nagios plugin).
+ */
+static int
+parse_args(int argc, char **argv, struct ctl_opts *o, struct ctl_req *req)
+{
+	enum { OPT_NO_COLOR = 256 };
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env = getenv("XSMOND_SOCKET");
+	int c;
+
+	o->socket = env != NULL && *env != '\0' ? env : DEFAULT_SOCKET;
+	while ((c = getopt_long(argc, argv, "+s:jhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o->socket = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			puts("xsmonctl " XSM_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_UNKNOWN;
+		}
+	}
+	if (parse_command(argc - optind, argv + optind, req) < 0) {
+		usage(stderr);
+		return EXIT_UNKNOWN;
+	}
+	return -1;
+}
+
+static void
+print_error(const char *prefix, const char *a, const char *b)
+{
+	fputs("xsmonctl: ", stderr);
+	fputs(prefix, stderr);
+	ctl_put_safe(stderr, a, 512);
+	if (b != NULL) {
+		fputs(": ", stderr);
+		ctl_put_safe(stderr, b, 512);
+	}
+	fputc('\n', stderr);
+}
+
+/* Prints a validated reply; returns the exit code it stands for. */
+static int
+print_reply(const struct ctl_doc *d, const struct ctl_opts *o)
+{
+	const struct output *out = o->json ? &ctl_output_json :
+	    &ctl_output_text;
+	struct ctl_out_opts oo = {
+		.color = !o->json && !o->no_color &&
+		    getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO),
+	};
+
+	if (d->is_error) {
+		/* Scripts get the document too; people get the message. */
+		if (o->json)
+			ctl_output_json.simple(d, &oo);
+		print_error("", d->err_code, d->err_message);
+		return EXIT_UNKNOWN;
+	}
+	switch (d->cmd) {
+	case CTL_CMD_STATUS:
+		out->status(d, &oo);
+		return (int)d->status;
+	case CTL_CMD_SHOW:
+		out->show(d, &oo);
+		return (int)d->status;
+	default:
+		out->simple(d, &oo);
+		return 0;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl_opts o = { 0 };
+	struct ctl_req req = { 0 };
+	struct xsm_buf reply;
+	struct ctl_doc doc;
+	char err[512];
+	int r, code;
+
+	code = parse_args(argc, argv, &o, &req);
+	if (code >= 0)
+		return code;
+	xsm_buf_init(&reply, 0);
+	r = ctl_transport_request(o.socket, req.line, CTL_TIMEOUT_MS, &reply,
+	    err, sizeof(err));
+	if (r < 0) {
+		print_error("", err, NULL);
+		xsm_buf_free(&reply);
+		return EXIT_UNKNOWN;
+	}
+	r = ctl_doc_parse(&doc, req.cmd, req.check, reply.data, reply.len,
+	    err, sizeof(err));
+	if (r < 0) {
+		print_error("invalid reply from ", o.socket, err);
+		code = EXIT_UNKNOWN;
+	} else {
+		code = print_reply(&doc, &o);
+	}
+	ctl_doc_free(&doc);
+	xsm_buf_free(&reply);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "xsmonctl: stdout: %s\n", strerror(errno));
+		return EXIT_UNKNOWN;
+	}
+	return code;
+}
