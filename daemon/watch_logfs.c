@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * watch_logfs.c: the /var/log partition watcher.
+ *
+ * Goals: a threshold crossing is visible in state within ~settle (200 ms),
+ * an idle filesystem costs no wakeup beyond the slow safety timer, and we
+ * never write to the watched filesystem. Event sources:
+ *  - inotify on the path and its subdirectories (capped), coalesced: the
+ *    first event stops the inotify watcher and arms a one-shot settle
+ *    timer; we sample when it fires, and while events keep coming we stay
+ *    on that timer. A busy log costs 1/settle wakeups per second (5), not
+ *    one per write, and an idle one none;
+ *  - inotify on each large deleted-but-open file (/proc/PID/fd/N follows
+ *    the magic link to the unlinked inode), so writes into it wake us too
+ *    and its holder exiting (IN_IGNORED) frees its entry at once;
+ *  - /proc/self/mountinfo, which signals EPOLLPRI on any mount change in
+ *    our namespace. libev cannot ask for EPOLLPRI (and mountinfo is always
+ *    readable), so it sits in an epoll set of its own whose fd libev
+ *    watches: umount -l and a mount on top of the path are seen at once,
+ *    which inotify cannot see;
+ *  - a slow safety timer (writes through mmap, anything missed).
+ *
+ * Mount policy (what a dom0 admin expects). The first st_dev seen for the
+ * path is the expected one (at start, or when a path missing at start
+ * first appears). Later:
+ *  - same dev: normal. `umount /var/log; mount /var/log` of a block device
+ *    brings the same dev back and recovers by itself;
+ *  - another dev, and the path is no mount point of its own (its st_dev
+ *    is its parent's): "mount missing", critical, from the evaluator.
+ *    After umount statvfs would silently report the parent fs;
+ *  - another dev that is a mount point of its own (a fresh tmpfs, another
+ *    partition, or a partition mounted on a path that had none): "filesystem
+ *    replaced", a warning on top of the normal evaluation, until `reload`
+ *    (SIGHUP) accepts the new filesystem as the expected one.
+ */
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "logfs_inotify.h"
+#include "logfs_scan.h"
+#include "xsmd.h"
+
+#define SCAN_MIN_GAP_USEC (10 * XSM_USEC_PER_SEC)
+#define RECHECK_SEC 1.0
+
+struct logfs_watch {
+	struct xsmd *d;
+	char path[XSM_PATH_MAX];
+	struct xsm_logfs_eval eval;
+	struct xsmd_logfs_scanner *scanner;
+	uint64_t scanner_dev;
+
+	/* Baseline for the mount policy above. */
+	bool have_dev;
+	uint64_t expected_dev;
+
+	/* mountinfo facts, reread only when the dev changes. */
+	bool info_valid;
+	uint64_t info_dev;
+	char mountpoint[XSM_PATH_MAX];
+	char fstype[32];
+
+	struct xsmd_logfs_iwatch iw;
+	ev_io iio;
+	ev_timer settle;
+	struct xsmd_logfs_ievents pending;
+
+	int mfd, mep;             /* /proc/self/mountinfo in its own epoll */
+	ev_io mio;
+
+	ev_timer safety;
+	ev_timer scan_tm;
+	ev_timer scan_later;
+	ev_timer recheck;         /* one more sample after a release */
+	bool scanned;
+	bool warned_scan;
+	uint64_t last_scan_mono;
+};
+
+static double
+secs(uint64_t usec)
+{
+	return (double)usec / XSM_USEC_PER_SEC;
+}
+
+/* --- sampling ---------------------------------------------------------- */
+
+static void
+refresh_info(struct logfs_watch *w, uint64_t dev)
+{
+	if (w->info_valid && w->info_dev == dev)
+		return;
+	xsmd_logfs_mountinfo(dev, w->path, w->mountpoint,
+	    sizeof(w->mountpoint), w->fstype, sizeof(w->fstype));
+	w->info_valid = true;
+	w->info_dev = dev;
+}
+
+/* Takes one sample. Returns true when the fs was replaced (see above). */
+static bool
+take_sample(struct logfs_watch *w, struct xsm_logfs_sample *s)
+{
+	struct statvfs sv;
+	struct stat st;
+	bool mnt;
+
+	memset(s, 0, sizeof(*s));
+	s->mono_usec = xsmd_now_mono();
+	s->expected_dev = w->expected_dev;
+	if (stat(w->path, &st) < 0) {
+		s->error = errno;
+		return false;
+	}
+	if (!w->have_dev) {
+		/* The first dev seen is the one expected (start, or the first
+		 * appearance of a path missing at start). */
+		w->have_dev = true;
+		w->expected_dev = st.st_dev;
+	}
+	s->dev = st.st_dev;
+	s->expected_dev = w->expected_dev;
+	refresh_info(w, st.st_dev);
+	xsm_strlcpy(s->mountpoint, w->mountpoint, sizeof(s->mountpoint));
+	xsm_strlcpy(s->fstype, w->fstype, sizeof(s->fstype));
+	if (statvfs(w->path, &sv) < 0) {
+		s->error = errno;
+		return false;
+	}
+	xsmd_logfs_fill_statvfs(s, &sv);
+	if (st.st_dev == w->expected_dev)
+		return false;
+	mnt = xsmd_logfs_is_mountpoint(w->path, &st);
+	s->mount_changed = !mnt;
+	return mnt;
+}
+
+static bool
+sample_differs(const struct xsm_logfs_sample *x,
+    const struct xsm_logfs_sample *y)
+{
+	return x->error != y->error || x->dev != y->dev ||
+	    x->mount_changed != y->mount_changed ||
+	    x->bytes_total != y->bytes_total || x->bytes_used != y->bytes_used ||
+	    x->bytes_avail != y->bytes_avail ||
+	    x->inodes_used != y->inodes_used ||
+	    x->inodes_avail != y->inodes_avail ||
+	    strcmp(x->mountpoint, y->mountpoint) != 0;
+}
+
+static void
+reason_replaced(const struct logfs_watch *w, uint64_t dev,
+    enum xsm_status st, char *reason, size_t size)
+{
+	char why[128];
+	size_t len = strlen(reason);
+
+	snprintf(why, sizeof(why), "filesystem replaced: dev %u:%u, was %u:%u "
+	    "(reload to accept)", major(dev), minor(dev),
+	    major(w->expected_dev), minor(w->expected_dev));
+	if (st == XSM_OK)
+		xsm_strlcpy(reason, why, size);
+	else if (len < size)
+		snprintf(reason + len, size - len, "; %s", why);
+}
+
+static void request_scan(struct logfs_watch *w);
+
+/* Sample, evaluate, apply: the one path into the state model. */
+static void
+logfs_check(struct logfs_watch *w)
+{
+	struct xsmd *d = w->d;
+	struct xsm_logfs_view *v = &d->state.logfs;
+	struct xsm_logfs_sample s, before = v->last;
+	bool rate_valid = v->rate_valid, replaced;
+	int64_t ttf = v->ttf_s;
+	char reason[XSM_REASON_MAX];
+	enum xsm_status st;
+
+	replaced = take_sample(w, &s);
+	st = xsm_logfs_evaluate(&w->eval, &d->cfg.logfs, &s, v, reason,
+	    sizeof(reason));
+	if (replaced) {
+		reason_replaced(w, s.dev, st, reason, sizeof(reason));
+		st = xsm_status_worse(st, XSM_WARNING);
+	}
+	if (sample_differs(&before, &v->last) || rate_valid != v->rate_valid ||
+	    ttf != v->ttf_s)
+		xsm_state_touch(&d->state);
+	/* Who filled it is most useful right at the edge. */
+	if (xsm_state_apply(&d->state, XSM_CHECK_LOGFS, st, reason,
+	    xsmd_now_wall()))
+		request_scan(w);
+}
+
+/* --- the slow scan ----------------------------------------------------- */
+
+static void
+run_scan(struct logfs_watch *w)
+{
+	struct xsmd *d = w->d;
+	struct xsm_logfs_scan *sc = &d->state.logfs.scan;
+	struct xsmd_logfs_held held[XSMD_LOGFS_HELD_MAX];
+	struct xsmd_logfs_scan_req req = {
+		.root = w->path, .top = d->cfg.logfs.top,
+	};
+	unsigned n_held = 0;
+	struct stat st;
+	int rt, rd;
+
+	ev_timer_stop(d->loop, &w->scan_later);
+	w->pending.scan = false;
+	w->last_scan_mono = xsmd_now_mono();
+	w->scanned = true;
+	if (stat(w->path, &st) < 0)
+		return;  /* the sample already says why */
+	if (st.st_dev != w->scanner_dev)
+		xsmd_logfs_scanner_forget(w->scanner);
+	w->scanner_dev = st.st_dev;
+	req.dev = st.st_dev;
+	req.need_prefix = !xsmd_logfs_is_mountpoint(w->path, &st);
+	req.now_mono = w->last_scan_mono;
+	req.now_wall = xsmd_now_wall();
+	rt = xsmd_logfs_scan_tree(w->scanner, &req, sc);
+	rd = xsmd_logfs_scan_deleted(&req, sc, held, &n_held);
+	if (rt == 0 || rd == 0) {
+		sc->valid = true;
+		sc->at_usec = req.now_wall;
+	}
+	xsmd_logfs_iwatch_held(&w->iw, held, n_held);
+	if ((rt < 0 || rd < 0) && !w->warned_scan)
+		log_warnx("logfs: scan of %s: %s", w->path,
+		    strerror(-(rt < 0 ? rt : rd)));
+	w->warned_scan = rt < 0 || rd < 0;
+	log_debug("logfs: scanned %llu files, %u deleted-open, in %.1f ms",
+	    (unsigned long long)sc->files_seen, sc->deleted_count,
+	    (double)(xsmd_now_mono() - w->last_scan_mono) / 1000);
+	xsm_state_touch(&d->state);
+	if (d->cfg.logfs.scan_interval_usec > 0)
+		ev_timer_again(d->loop, &w->scan_tm);  /* next one a full interval on */
+}
+
+/* At most one scan per SCAN_MIN_GAP: later requests are deferred. */
+static void
+request_scan(struct logfs_watch *w)
+{
+	uint64_t since = xsmd_now_mono() - w->last_scan_mono;
+
+	if (!w->scanned || since >= SCAN_MIN_GAP_USEC) {
+		run_scan(w);
+		return;
+	}
+	if (ev_is_active(&w->scan_later))
+		return;
+	ev_timer_set(&w->scan_later, secs(SCAN_MIN_GAP_USEC - since), 0.);
+	ev_timer_start(w->d->loop, &w->scan_later);
+}
+
+/* --- event callbacks --------------------------------------------------- */
+
+static void
+drain(struct logfs_watch *w)
+{
+	xsmd_logfs_iwatch_drain(&w->iw, &w->d->state.logfs.scan, &w->pending);
+}
+
+/* (Re)establishes the watch set on whatever filesystem the path is now. */
+static void
+rewatch(struct logfs_watch *w)
+{
+	ev_io_stop(w->d->loop, &w->iio);
+	ev_timer_stop(w->d->loop, &w->settle);
+	xsmd_logfs_iwatch_open(&w->iw, w->path);
+	if (w->iw.fd >= 0)
+		ev_io_set(&w->iio, w->iw.fd, EV_READ);
+	w->pending.scan = true;  /* the deleted-file watches went with the fd */
+}
+
+/* The work every wakeup ends in. */
+static void
+tick(struct logfs_watch *w)
+{
+	struct xsmd_logfs_ievents ev = w->pending;
+	struct xsm_state *st = &w->d->state;
+
+	memset(&w->pending, 0, sizeof(w->pending));
+	w->pending.scan = ev.scan;  /* cleared by any scan that runs first */
+	st->logfs.events += ev.events;
+	if (ev.rewatch)
+		rewatch(w);
+	if (ev.freed || xsmd_logfs_iwatch_refresh(&w->iw, &st->logfs.scan))
+		xsm_state_touch(st);
+	logfs_check(w);
+	if (w->pending.scan)
+		request_scan(w);
+	/*
+	 * Events come before the blocks are freed (unlink, then the last
+	 * iput; a big ext4 file takes a while): look once more, later.
+	 */
+	if (ev.released && !ev_is_active(&w->recheck)) {
+		ev_timer_set(&w->recheck, RECHECK_SEC, 0.);
+		ev_timer_start(w->d->loop, &w->recheck);
+	}
+	if (w->iw.fd >= 0 && !ev_is_active(&w->settle))
+		ev_io_start(w->d->loop, &w->iio);
+}
+
+static void
+inotify_cb(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct logfs_watch *w = io->data;
+
+	drain(w);
+	ev_io_stop(loop, io);
+	if (w->pending.urgent || w->pending.rewatch) {
+		tick(w);
+		return;
+	}
+	/* Coalesce: whatever else is written during settle costs nothing. */
+	ev_timer_set(&w->settle, secs(w->d->cfg.logfs.settle_usec), 0.);
+	ev_timer_start(loop, &w->settle);
+}
+
+static void
+settle_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct logfs_watch *w = t->data;
+	uint64_t before = w->pending.events;
+
+	drain(w);
+	if (w->pending.events == 0) {
+		/* Quiet for a whole settle period: wait on inotify again. */
+		ev_io_start(loop, &w->iio);
+		return;
+	}
+	/*
+	 * Still being written: stay on the timer, the inotify watcher
+	 * stopped, so a busy log costs one wakeup per settle period.
+	 */
+	if (w->pending.events != before) {
+		ev_timer_set(t, secs(w->d->cfg.logfs.settle_usec), 0.);
+		ev_timer_start(loop, t);
+	}
+	tick(w);
+}
+
+/* Are the watches on another filesystem than the path is now? */
+static bool
+watch_stale(struct logfs_watch *w)
+{
+	struct stat st;
+
+	if (stat(w->path, &st) < 0)
+		return w->iw.watching;
+	return !w->iw.watching || st.st_dev != w->iw.dev;
+}
+
+/* Runs tick now, outside the inotify/settle cycle. */
+static void
+tick_now(struct logfs_watch *w)
+{
+	ev_timer_stop(w->d->loop, &w->settle);
+	ev_io_stop(w->d->loop, &w->iio);
+	drain(w);
+	tick(w);
+}
+
+static void
+mount_cb(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct logfs_watch *w = io->data;
+	struct epoll_event ev[4];
+
+	/* Only clears the inner set; the mountinfo change is already seen. */
+	while (epoll_wait(w->mep, ev, 4, 0) > 0)
+		;
+	if (!watch_stale(w))
+		return;  /* some other mount changed */
+	w->pending.rewatch = true;
+	tick_now(w);
+}
+
+static void
+safety_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct logfs_watch *w = t->data;
+
+	if (watch_stale(w))
+		w->pending.rewatch = true;
+	tick_now(w);
+}
+
+static void
+recheck_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	tick_now(t->data);
+}
+
+static void
+scan_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	run_scan(t->data);
+}
+
+/* --- start, stop, reload ----------------------------------------------- */
+
+static void
+mount_watch_open(struct logfs_watch *w)
+{
+	struct epoll_event ev = { .events = EPOLLPRI };
+
+	w->mfd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	w->mep = epoll_create1(EPOLL_CLOEXEC);
+	if (w->mfd < 0 || w->mep < 0 ||
+	    epoll_ctl(w->mep, EPOLL_CTL_ADD, w->mfd, &ev) < 0) {
+		log_warn("logfs: cannot follow mount changes, the safety "
+		    "timer will notice them");
+		if (w->mfd >= 0)
+			close(w->mfd);
+		if (w->mep >= 0)
+			close(w->mep);
+		w->mfd = w->mep = -1;
+		return;
+	}
+	ev_io_init(&w->mio, mount_cb, w->mep, EV_READ);
+	w->mio.data = w;
+	ev_io_start(w->d->loop, &w->mio);
+}
+
+/* ev_timer with a repeat: monotonic, immune to wall clock steps. */
+static void
+timer_repeat(struct logfs_watch *w, ev_timer *t, uint64_t usec)
+{
+	t->repeat = secs(usec);
+	if (t->repeat > 0)
+		ev_timer_again(w->d->loop, t);
+	else
+		ev_timer_stop(w->d->loop, t);
+}
+
+static void
+logfs_setup(struct logfs_watch *w)
+{
+	struct xsmd *d = w->d;
+
+	w->mfd = w->mep = -1;
+	xsmd_logfs_iwatch_init(&w->iw);
+	xsm_strlcpy(w->path, d->cfg.logfs.path, sizeof(w->path));
+	xsm_logfs_eval_init(&w->eval);
+	memset(&d->state.logfs, 0, sizeof(d->state.logfs));
+	xsm_strlcpy(d->state.logfs.path, w->path, sizeof(d->state.logfs.path));
+	xsm_state_register(&d->state, XSM_CHECK_LOGFS, xsmd_now_wall());
+
+	ev_init(&w->iio, inotify_cb);
+	ev_init(&w->settle, settle_cb);
+	ev_init(&w->safety, safety_cb);
+	ev_init(&w->scan_tm, scan_cb);
+	ev_init(&w->scan_later, scan_cb);
+	ev_init(&w->recheck, recheck_cb);
+	w->recheck.data = w;
+	w->iio.data = w->settle.data = w->safety.data = w;
+	w->scan_tm.data = w->scan_later.data = w;
+
+	mount_watch_open(w);
+	w->pending.rewatch = true;
+	tick(w);                /* watches, first sample, first scan */
+	if (!w->scanned)
+		run_scan(w);
+	timer_repeat(w, &w->safety, d->cfg.logfs.safety_interval_usec);
+	timer_repeat(w, &w->scan_tm, d->cfg.logfs.scan_interval_usec);
+}
+
+static void
+logfs_teardown(struct logfs_watch *w)
+{
+	struct ev_loop *loop = w->d->loop;
+
+	ev_io_stop(loop, &w->iio);
+	ev_timer_stop(loop, &w->settle);
+	ev_timer_stop(loop, &w->safety);
+	ev_timer_stop(loop, &w->scan_tm);
+	ev_timer_stop(loop, &w->scan_later);
+	ev_timer_stop(loop, &w->recheck);
+	xsmd_logfs_iwatch_close(&w->iw);
+	if (w->mep >= 0) {
+		ev_io_stop(loop, &w->mio);
+		close(w->mep);
+	}
+	if (w->mfd >= 0)
+		close(w->mfd);
+	w->mfd = w->mep = -1;
+	xsmd_logfs_scanner_free(w->scanner);
+	w->scanner = NULL;
+	xsm_state_unregister(&w->d->state, XSM_CHECK_LOGFS);
+}
+
+static int
+logfs_start(struct xsmd *d, void **priv)
+{
+	struct logfs_watch *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return -ENOMEM;
+	w->d = d;
+	if ((w->scanner = xsmd_logfs_scanner_new()) == NULL) {
+		free(w);
+		return -ENOMEM;
+	}
+	logfs_setup(w);
+	*priv = w;
+	return 0;
+}
+
+static void
+logfs_stop(struct xsmd *d, void *priv)
+{
+	struct logfs_watch *w = priv;
+
+	logfs_teardown(w);
+	free(w);
+}
+
+/* A reload is the admin accepting a replaced filesystem. */
+static void
+accept_replaced(struct logfs_watch *w)
+{
+	struct stat st;
+
+	if (stat(w->path, &st) < 0 || st.st_dev == w->expected_dev ||
+	    !xsmd_logfs_is_mountpoint(w->path, &st))
+		return;
+	log_info("logfs: accepting dev %u:%u for %s", major(st.st_dev),
+	    minor(st.st_dev), w->path);
+	w->expected_dev = st.st_dev;
+}
+
+static int
+logfs_reload(struct xsmd *d, void *priv, const struct xsm_config *old)
+{
+	struct logfs_watch *w = priv;
+
+	if (strcmp(old->logfs.path, d->cfg.logfs.path) != 0) {
+		log_info("logfs: path changed from %s to %s, restarting",
+		    old->logfs.path, d->cfg.logfs.path);
+		logfs_teardown(w);
+		memset(w, 0, sizeof(*w));
+		w->d = d;
+		if ((w->scanner = xsmd_logfs_scanner_new()) == NULL) {
+			xsmd_logfs_iwatch_init(&w->iw);
+			w->mfd = w->mep = -1;
+			return -ENOMEM;  /* check absent; stop() copes */
+		}
+		logfs_setup(w);
+		return 0;
+	}
+	accept_replaced(w);
+	timer_repeat(w, &w->safety, d->cfg.logfs.safety_interval_usec);
+	timer_repeat(w, &w->scan_tm, d->cfg.logfs.scan_interval_usec);
+	/* New thresholds apply now; the hysteresis state is kept. */
+	tick_now(w);
+	return 0;
+}
+
+const struct xsmd_watcher_ops xsmd_watch_logfs_ops = {
+	.name = "logfs",
+	.start = logfs_start,
+	.stop = logfs_stop,
+	.reload = logfs_reload,
+};

@@ -1,0 +1,277 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+#
+# The /var/log watcher against a real 1 MiB tmpfs (fault test 6): threshold
+# edges with hysteresis and no flapping, detection by inotify alone (the
+# safety timer is 1 h), deleted-but-open files and their holders, growers,
+# umount ("mount missing") and a remount ("filesystem replaced" until a
+# reload), and the idle cost (voluntary context switches over 10 s).
+#
+# Runs as root in a private mount namespace of its own (unshare -m), so
+# nothing it mounts is seen outside; everything it starts is killed by PID.
+
+set -u
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: needs root (tmpfs, mount namespace)"
+	exit 77
+fi
+if [ -z "${XSMON_LOGFS_NS:-}" ]; then
+	command -v unshare >/dev/null || { echo "SKIP: no unshare"; exit 77; }
+	XSMON_LOGFS_NS=1 exec unshare -m --propagation private bash "$0" "$@"
+fi
+
+: "${XSMOND:?XSMOND not set}"
+XSMONCTL=${XSMONCTL:-}
+T=$(mktemp -d /tmp/xsmon-logfs.XXXXXX)
+DPID=
+HOLDER=
+FAILED=0
+
+cleanup() {
+	[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null && wait "$HOLDER" 2>/dev/null
+	if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
+		kill "$DPID"
+		wait "$DPID" 2>/dev/null
+	fi
+	for m in "$T/logs" "$T/ph"; do
+		while mountpoint -q "$m" 2>/dev/null; do
+			umount "$m" || break
+		done
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*"
+	FAILED=1
+}
+
+# lf.py: queries the daemon over its socket (one connection per query, as
+# a client would) and polls with a deadline, measuring latency.
+cat >"$T/lf.py" <<'EOF'
+import json, os, socket, subprocess, sys, time
+
+sock = os.environ["T"] + "/sock"
+logs = os.environ["T"] + "/logs"
+
+def show():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(2)
+    s.connect(sock)
+    s.sendall(b"show logfs\n")
+    buf = b""
+    while not buf.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    s.close()
+    return json.loads(buf)["logfs"]
+
+def ev(expr, d):
+    return eval(expr, {"d": d, "any": any, "len": len})
+
+def fill(pct):
+    """Sizes logs/fill so that the fs is pct% used, as df counts."""
+    path = logs + "/fill"
+    vfs = os.statvfs(logs)
+    total = vfs.f_blocks * vfs.f_frsize
+    used = (vfs.f_blocks - vfs.f_bfree) * vfs.f_frsize
+    mine = os.stat(path).st_blocks * 512 if os.path.exists(path) else 0
+    want = int(total * pct / 100) - (used - mine)
+    want = max(0, (want + 4095) // 4096 * 4096)
+    cur = os.stat(path).st_size if os.path.exists(path) else 0
+    if want > cur:
+        subprocess.run(["fallocate", "-l", str(want), path], check=True)
+    else:
+        subprocess.run(["truncate", "-s", str(want), path], check=True)
+
+cmd = sys.argv[1]
+if cmd == "get":
+    print(ev(sys.argv[2], show()))
+elif cmd in ("wait", "fillwait"):
+    # fillwait PCT TIMEOUT EXPR: change the fs, then time until EXPR holds.
+    args = sys.argv[2:]
+    t0 = time.monotonic()
+    if cmd == "fillwait":
+        fill(float(args.pop(0)))
+    timeout, expr = float(args[0]), args[1]
+    while True:
+        d = show()
+        if ev(expr, d):
+            print("%.0f" % ((time.monotonic() - t0) * 1000))
+            sys.exit(0)
+        if time.monotonic() - t0 > timeout:
+            print("timeout; last: status=%s reason=%s" % (d["status"], d["reason"]))
+            sys.exit(1)
+        time.sleep(0.01)
+EOF
+export T
+lf() { python3 "$T/lf.py" "$@"; }
+
+# fillwait PCT TIMEOUT EXPR NAME: prints and checks the latency.
+fillwait() {
+	local out
+	if out=$(lf fillwait "$1" "$2" "$3"); then
+		echo "ok: $4 in ${out} ms"
+		LAST_MS=$out
+	else
+		fail "$4: $out"
+	fi
+}
+waitfor() {
+	local out
+	if out=$(lf wait "$1" "$2"); then
+		echo "ok: $3 in ${out} ms"
+		LAST_MS=$out
+	else
+		fail "$3: $out"
+	fi
+}
+expect() {
+	local got
+	got=$(lf get "$1")
+	[ "$got" = True ] || fail "$2 (got $got for $1)"
+}
+transitions() { lf get 'd["transitions"]'; }
+vol_switches() {
+	local n=0 v
+	for f in /proc/"$DPID"/task/*/status; do
+		v=$(awk '/^voluntary_ctxt_switches/ {print $2}' "$f")
+		n=$((n + v))
+	done
+	echo "$n"
+}
+
+mkdir "$T/logs"
+mount -t tmpfs -o size=1m tmpfs "$T/logs" || { echo "SKIP: cannot mount tmpfs"; exit 77; }
+head -c 8192 /dev/zero >"$T/logs/grow.log"
+touch "$T/logs/dummy"
+cat >"$T/conf" <<EOF
+[logfs]
+path = $T/logs
+hysteresis = 2
+settle = 100ms
+safety_interval = 1h
+scan_interval = 1h
+EOF
+
+"$XSMOND" -d -f "$T/conf" -s "$T/sock" 2>"$T/daemon.log" &
+DPID=$!
+for _ in $(seq 100); do [ -S "$T/sock" ] && break; sleep 0.05; done
+[ -S "$T/sock" ] || { cat "$T/daemon.log"; echo "FAIL: no socket"; exit 1; }
+
+# 1. Start: ok, one transition (unknown -> ok), the fs identified.
+waitfor 2 'd["status"] == "ok"' "ok at start"
+expect 'd["transitions"] == 1' "one transition at start"
+expect 'd["fstype"] == "tmpfs" and d["mountpoint"].endswith("/logs")' "mount identified"
+
+# 2. Idle: no wakeups beyond the 1 h timers.
+sleep 1
+before=$(vol_switches)
+sleep 10
+after=$(vol_switches)
+echo "idle: $((after - before)) voluntary context switches in 10 s"
+[ $((after - before)) -le 3 ] || fail "idle wakeups: $((after - before)) > 3"
+
+# 3. Threshold edges, seen through inotify only (safety timer 1 h).
+fillwait 85 1 'd["status"] == "warning"' "85% -> warning"
+LAT85=$LAST_MS
+fillwait 95 1 'd["status"] == "critical"' "95% -> critical"
+fillwait 79 1 'd["status"] == "warning"' "79% -> warning (critical clears at 88)"
+sleep 1
+expect 'd["status"] == "warning"' "79% stays warning (clears below 78%)"
+fillwait 77 1 'd["status"] == "ok"' "77% -> ok"
+expect 'd["transitions"] == 5' "exactly 5 transitions after 85/95/79/77"
+
+# 4. No flapping: 79 <-> 81 five times is one edge (ok -> warning).
+t0=$(transitions)
+for _ in 1 2 3 4 5; do
+	lf fillwait 81 1 'True' >/dev/null
+	sleep 0.3
+	lf fillwait 79 1 'True' >/dev/null
+	sleep 0.3
+done
+expect "d['status'] == 'warning' and d['transitions'] == $t0 + 1" "no flapping around 80%"
+fillwait 77 1 'd["status"] == "ok"' "back to ok"
+
+# 5. Full: critical, the daemon stays up and answers.
+t0=$(python3 -c 'import time; print(time.monotonic())')
+dd if=/dev/zero of="$T/logs/fill" bs=4k oflag=append conv=notrunc 2>/dev/null
+waitfor 1 'd["status"] == "critical" and d["bytes"]["avail"] == 0' "100% -> critical"
+kill -0 "$DPID" || fail "daemon died on a full fs"
+if [ -n "$XSMONCTL" ] && [ -x "$XSMONCTL" ]; then
+	"$XSMONCTL" -s "$T/sock" status >/dev/null
+	[ $? = 2 ] || fail "xsmonctl status should exit 2 (critical)"
+fi
+rm -f "$T/logs/fill"
+waitfor 1 'd["status"] == "ok"' "emptied -> ok"
+
+# 6. Growers: the file dd appends to, found by the scan a delete triggers
+#    (scans are at most 10 s apart; scan_interval is 1 h here).
+dd if=/dev/zero bs=4k count=25 >>"$T/logs/grow.log" 2>/dev/null
+rm "$T/logs/dummy"
+waitfor 15 'any(g["path"] == "grow.log" and g["growth"] >= 100*1024 for g in d["scan"]["growers"])' "grow.log listed as a grower"
+
+# 7. Deleted but open: shown with its holder, its size followed through the
+#    watch on its inode, gone when the holder exits.
+mkfifo "$T/go"
+bash -c 'exec 3>"$1/logs/held"; head -c 102400 /dev/zero >&3; read -r _ <"$1/go"; head -c 307200 /dev/zero >&3; exec sleep 1000' _ "$T" &
+HOLDER=$!
+for _ in $(seq 100); do [ "$(stat -c %s "$T/logs/held" 2>/dev/null)" = 102400 ] && break; sleep 0.05; done
+rm "$T/logs/held"
+waitfor 15 "any(x['pid'] == $HOLDER and x['bytes'] >= 100*1024 for x in d['scan']['deleted_open'])" "deleted-open file with holder pid $HOLDER"
+expect "d['deleted_open']['count'] == 1 and d['scan']['deleted_open'][0]['comm'] == 'bash'" "holder comm and count"
+echo >"$T/go"
+waitfor 1 "any(x['pid'] == $HOLDER and x['bytes'] >= 400*1024 for x in d['scan']['deleted_open'])" "write into the deleted file followed"
+kill "$HOLDER"
+wait "$HOLDER" 2>/dev/null
+HOLDER=
+waitfor 1 'd["deleted_open"]["count"] == 0 and d["scan"]["deleted_open"] == [] and d["bytes"]["used"] < 200*1024' "holder gone -> entry and space released"
+
+# 8. umount under the daemon: critical "mount missing" at once (statvfs
+#    would quietly report the parent fs).
+olddev=$(stat -c %d "$T/logs")
+umount "$T/logs" || fail "umount"
+waitfor 1 'd["status"] == "critical" and "mount missing" in d["reason"]' "umount -> mount missing"
+LATUMOUNT=$LAST_MS
+kill -0 "$DPID" || fail "daemon died on umount"
+
+# 9. Mounted again. The kernel hands a new tmpfs the lowest free anonymous
+#    dev, often the one just released: the same dev is the same fs to us
+#    (as for a block device) and recovers by itself. A different dev is
+#    "filesystem replaced", a warning until reload accepts it. Both are
+#    seen through mountinfo (the safety timer is 1 h).
+mount -t tmpfs -o size=1m tmpfs "$T/logs"
+if [ "$(stat -c %d "$T/logs")" = "$olddev" ]; then
+	waitfor 1 'd["status"] == "ok"' "remount, same dev -> ok"
+	umount "$T/logs"
+	waitfor 1 'd["status"] == "critical"' "umount again -> critical"
+	mkdir "$T/ph"
+	mount -t tmpfs -o size=64k tmpfs "$T/ph"  # takes the freed dev
+	mount -t tmpfs -o size=1m tmpfs "$T/logs"
+fi
+if [ "$(stat -c %d "$T/logs")" != "$olddev" ]; then
+	waitfor 1 'd["status"] == "warning" and "filesystem replaced" in d["reason"]' "remount, new dev -> filesystem replaced"
+	kill -HUP "$DPID"
+	waitfor 2 'd["status"] == "ok"' "reload accepts the new filesystem"
+else
+	fail "could not get a tmpfs with a new dev"
+fi
+# The watches moved to the new fs: events still drive detection.
+fillwait 85 1 'd["status"] == "warning"' "85% on the new fs -> warning"
+
+kill "$DPID"
+wait "$DPID"
+rc=$?
+DPID=
+[ $rc = 0 ] || fail "xsmond exited with $rc"
+if [ $FAILED != 0 ]; then
+	echo "--- daemon log"
+	cat "$T/daemon.log"
+	exit 1
+fi
+echo "PASS (detection: 85% in ${LAT85} ms, umount in ${LATUMOUNT} ms)"
+exit 0
