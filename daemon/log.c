@@ -101,7 +101,7 @@ syslog_send(int pri, const char *msg)
 	logger.dropped++;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_vwrite(int pri, const char *fmt, va_list ap, int errnum)
 {
 	char msg[900];

@@ -43,6 +43,27 @@ n=$(grep -c "WATCHDOG=1" "$T/notify.log" || true)
 check "watchdog fed at half of WATCHDOG_USEC (got $n in ~1s)" test "$n" -ge 3
 check "status answers" test "$(jget "$sock" status 'd["status"]')" = ok
 
+# systemd 219 (XCP-ng 8.x) uses an abstract notify socket, "@/org/...".
+kill "$pid"; wait "$pid" 2>/dev/null || true
+abstract="@xsmon-test-$$-$RANDOM"
+python3 - "$abstract" "$T/abstract.log" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("\0" + sys.argv[1][1:])
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True:
+        log.write(s.recv(4096).decode() + "\n")
+PY
+PIDS+=($!)
+sleep 0.3
+# WATCHDOG_PID naming another process: the pings are not for us.
+NOTIFY_SOCKET=$abstract WATCHDOG_USEC=200000 WATCHDOG_PID=1 start_xsmond "$T/good.conf" "$sock"
+pid=$XSMOND_PID
+check "READY=1 over an abstract NOTIFY_SOCKET" wait_for 5 grep -q "READY=1" "$T/abstract.log"
+sleep 0.5
+check "no watchdog pings when WATCHDOG_PID is another process" \
+	bash -c '! grep -q WATCHDOG=1 "$1"' _ "$T/abstract.log"
+
 # Reload with broken configs: the old config stays, the error is visible.
 cp "$T/good.conf" "$T/live.conf"
 kill "$pid"; wait "$pid" 2>/dev/null || true
