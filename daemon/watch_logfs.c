@@ -52,6 +52,7 @@
 
 #define SCAN_MIN_GAP_USEC (10 * XSM_USEC_PER_SEC)
 #define RECHECK_SEC 1.0
+#define ALERT_RESAMPLE_USEC (5 * XSM_USEC_PER_SEC)
 
 struct logfs_watch {
 	struct xsmd *d;
@@ -174,6 +175,24 @@ reason_replaced(const struct logfs_watch *w, uint64_t dev,
 }
 
 static void request_scan(struct logfs_watch *w);
+static void timer_repeat(struct logfs_watch *w, ev_timer *t, uint64_t usec);
+
+/*
+ * While the check is not ok, sample at least every ALERT_RESAMPLE: space
+ * can come back without any event we can see (the holder of a deleted
+ * file the scan has not found yet closes it), and the admin fixing a full
+ * /var/log wants to see it clear in seconds, not at the next safety tick.
+ * When ok, the slow safety interval keeps an idle fs free of wakeups.
+ */
+static void
+safety_pace(struct logfs_watch *w, enum xsm_status st)
+{
+	uint64_t usec = w->d->cfg.logfs.safety_interval_usec;
+
+	if (st != XSM_OK && usec > ALERT_RESAMPLE_USEC)
+		usec = ALERT_RESAMPLE_USEC;
+	timer_repeat(w, &w->safety, usec);
+}
 
 /* Sample, evaluate, apply: the one path into the state model. */
 static void
@@ -199,8 +218,10 @@ logfs_check(struct logfs_watch *w)
 		xsm_state_touch(&d->state);
 	/* Who filled it is most useful right at the edge. */
 	if (xsm_state_apply(&d->state, XSM_CHECK_LOGFS, st, reason,
-	    xsmd_now_wall()))
+	    xsmd_now_wall())) {
 		request_scan(w);
+		safety_pace(w, st);
+	}
 }
 
 /* --- the slow scan ----------------------------------------------------- */
@@ -476,7 +497,7 @@ logfs_setup(struct logfs_watch *w)
 	tick(w);                /* watches, first sample, first scan */
 	if (!w->scanned)
 		run_scan(w);
-	timer_repeat(w, &w->safety, d->cfg.logfs.safety_interval_usec);
+	safety_pace(w, d->state.checks[XSM_CHECK_LOGFS].status);
 	timer_repeat(w, &w->scan_tm, d->cfg.logfs.scan_interval_usec);
 }
 
@@ -564,7 +585,7 @@ logfs_reload(struct xsmd *d, void *priv, const struct xsm_config *old)
 		return 0;
 	}
 	accept_replaced(w);
-	timer_repeat(w, &w->safety, d->cfg.logfs.safety_interval_usec);
+	safety_pace(w, d->state.checks[XSM_CHECK_LOGFS].status);
 	timer_repeat(w, &w->scan_tm, d->cfg.logfs.scan_interval_usec);
 	/* New thresholds apply now; the hysteresis state is kept. */
 	tick_now(w);

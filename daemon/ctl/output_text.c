@@ -293,9 +293,9 @@ put_figures(const struct ctl_logfs *l, const struct ctl_out_opts *o)
 		ctl_put_safe(stdout, l->deleted_error, TEXT_MAX);
 		fputs(")\n", stdout);
 	} else {
-		printf("%s in %" PRId64 " files\n",
+		printf("%s in %" PRId64 " file%s\n",
 		    fmt_size(l->deleted_bytes, b, sizeof(b)),
-		    l->deleted_count);
+		    l->deleted_count, l->deleted_count == 1 ? "" : "s");
 	}
 	label("last scan:");
 	if (!l->has_scan || l->scan_at == NULL) {
