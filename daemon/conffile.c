@@ -20,12 +20,23 @@ static int
 read_text(const char *path, struct xsm_buf *text)
 {
 	char chunk[8192];
+	struct stat st;
 	ssize_t n;
 	int fd, r = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK and the S_ISREG check: a FIFO or a device at the config
+	 * path must not block the loop on SIGHUP (and stop the watchdog). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -63,8 +74,8 @@ report(const char *path, const struct xsm_err *e, char *first,
 }
 
 int
-xsmd_config_load(const char *path, struct xsm_config *out, char *first_err,
-    size_t first_err_size, bool print_errors)
+xsmd_config_load(const char *path, bool optional, struct xsm_config *out,
+    char *first_err, size_t first_err_size, bool print_errors)
 {
 	struct xsm_buf text;
 	struct xsm_errlist errs = { 0 };
@@ -74,9 +85,16 @@ xsmd_config_load(const char *path, struct xsm_config *out, char *first_err,
 	first_err[0] = '\0';
 	xsm_buf_init(&text, CONF_MAX);
 	r = read_text(path, &text);
+	if (r == -ENOENT && optional) {
+		/* The packaged default path may be absent: defaults apply. */
+		xsm_buf_free(&text);
+		xsm_config_defaults(out);
+		return 0;
+	}
 	if (r < 0) {
 		xsm_err_set(&e, 0, "%s", r == -ENOBUFS ? "file too large" :
-		    r == -EILSEQ ? "NUL byte in file" : strerror(-r));
+		    r == -EILSEQ ? "NUL byte in file" :
+		    r == -EINVAL ? "not a regular file" : strerror(-r));
 		report(path, &e, first_err, first_err_size, print_errors);
 		xsm_buf_free(&text);
 		return r == -ENOBUFS || r == -EILSEQ ? -EINVAL : r;

@@ -102,6 +102,31 @@ hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	xsmd_reload(w->data);
 }
 
+/*
+ * A watcher that cannot take the new config is stopped, so nothing half
+ * set up stays armed; its check goes absent until the next good reload
+ * starts it again.
+ */
+static void
+watchers_reload(struct xsmd *d, const struct xsm_config *old)
+{
+	for (unsigned i = 0; i < d->n_watchers; i++) {
+		struct xsmd_watcher *wt = &d->watchers[i];
+
+		if (!wt->running) {
+			if (wt->ops->start(d, &wt->priv) == 0)
+				wt->running = true;
+			continue;
+		}
+		if (wt->ops->reload == NULL || wt->ops->reload(d, wt->priv, old) == 0)
+			continue;
+		log_warnx("%s: reload failed, watcher stopped", wt->ops->name);
+		wt->ops->stop(d, wt->priv);
+		wt->priv = NULL;
+		wt->running = false;
+	}
+}
+
 int
 xsmd_reload(struct xsmd *d)
 {
@@ -110,7 +135,8 @@ xsmd_reload(struct xsmd *d)
 	int r;
 
 	xsmd_sd_reloading();
-	r = xsmd_config_load(d->config_path, &fresh, first, sizeof(first), false);
+	r = xsmd_config_load(d->config_path, d->config_optional, &fresh, first,
+	    sizeof(first), false);
 	if (r < 0) {
 		/* Transaction: the running config stays as it was. */
 		xsm_strlcpy(d->config_error, first, sizeof(d->config_error));
@@ -123,13 +149,7 @@ xsmd_reload(struct xsmd *d)
 		d->config_loaded_usec = xsmd_now_wall();
 		d->reloads++;
 		xsmd_control_reload(d, &old);
-		for (unsigned i = 0; i < d->n_watchers; i++) {
-			struct xsmd_watcher *wt = &d->watchers[i];
-
-			if (wt->running && wt->ops->reload != NULL &&
-			    wt->ops->reload(d, wt->priv, &old) < 0)
-				log_warnx("%s: reload failed", wt->ops->name);
-		}
+		watchers_reload(d, &old);
 		log_info("configuration reloaded from %s", d->config_path);
 	}
 	xsm_state_touch(&d->state);
@@ -206,6 +226,9 @@ xsmd_run(struct xsmd *d)
 	ev_prepare_start(d->loop, &d->publish);
 	watchers_start(d);
 	xsmd_sd_watchdog_start(d);
+	/* Watchers evaluate synchronously in start(): this is after the first
+	 * full evaluation, even when no check could register. */
+	xsmd_sd_ready(d);
 	log_info("xsmond %s started (config %s)", XSM_VERSION, d->config_path);
 
 	ev_run(d->loop, 0);

@@ -35,13 +35,13 @@ usage(FILE *f)
 
 /* -n / -nv: check (and print) the config, never start anything. */
 static int
-check_config(const char *path, bool verbose)
+check_config(const char *path, bool optional, bool verbose)
 {
 	struct xsm_config cfg;
 	struct xsm_buf out;
 	char first[256];
 
-	if (xsmd_config_load(path, &cfg, first, sizeof(first), true) < 0)
+	if (xsmd_config_load(path, optional, &cfg, first, sizeof(first), true) < 0)
 		return 1;
 	if (verbose) {
 		xsm_buf_init(&out, 0);
@@ -60,19 +60,17 @@ check_config(const char *path, bool verbose)
  * install): defaults are then the config. A path given with -f must exist.
  */
 static int
-initial_config(struct xsmd *d, bool explicit_path)
+initial_config(struct xsmd *d)
 {
 	char first[256];
 	int r;
 
-	if (!explicit_path && access(d->config_path, F_OK) != 0 && errno == ENOENT) {
-		xsm_config_defaults(&d->cfg);
-		log_notice("%s not found, using defaults", d->config_path);
-		return 0;
-	}
-	r = xsmd_config_load(d->config_path, &d->cfg, first, sizeof(first), true);
+	r = xsmd_config_load(d->config_path, d->config_optional, &d->cfg,
+	    first, sizeof(first), true);
 	if (r < 0)
 		log_warnx("not starting: %s", first);
+	else if (d->config_optional && access(d->config_path, F_OK) != 0)
+		log_notice("%s not found, using defaults", d->config_path);
 	return r;
 }
 
@@ -80,15 +78,16 @@ int
 main(int argc, char **argv)
 {
 	struct xsmd d;
-	bool check = false, verbose = false, explicit_path = false;
+	bool check = false, verbose = false;
 	int ch, r;
 
 	memset(&d, 0, sizeof(d));
 	d.config_path = DEFAULT_CONFIG;
+	d.config_optional = true;
 	while ((ch = getopt(argc, argv, "df:hns:vV")) != -1) {
 		switch (ch) {
 		case 'd': d.foreground = true; break;
-		case 'f': d.config_path = optarg; explicit_path = true; break;
+		case 'f': d.config_path = optarg; d.config_optional = false; break;
 		case 'n': check = true; break;
 		case 's': d.socket_override = optarg; break;
 		case 'v': verbose = true; break;
@@ -102,7 +101,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (check)
-		return check_config(d.config_path, verbose);
+		return check_config(d.config_path, d.config_optional, verbose);
 	if (d.socket_override != NULL &&
 	    strlen(d.socket_override) >= XSM_SOCKET_PATH_MAX) {
 		fprintf(stderr, "xsmond: socket path too long\n");
@@ -117,7 +116,7 @@ main(int argc, char **argv)
 	umask(027);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (initial_config(&d, explicit_path) < 0)
+	if (initial_config(&d) < 0)
 		return 1;
 	r = xsmd_run(&d);
 	log_close();

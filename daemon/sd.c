@@ -104,7 +104,13 @@ xsmd_sd_status(const char *fmt, ...)
 void
 xsmd_sd_reloading(void)
 {
-	sd_send("RELOADING=1");
+	char msg[64];
+
+	/* Newer managers match RELOADING=1 to the reload by this stamp;
+	 * older ones (219) ignore the extra assignment. */
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)xsmd_now_mono());
+	sd_send(msg);
 }
 
 void
@@ -159,15 +165,22 @@ xsmd_sd_listen_fd(void)
 	long long pid = env_number("LISTEN_PID");
 	long long n = env_number("LISTEN_FDS");
 
+	/* Consumed once: fd 3 may be closed below and its number reused. */
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
 	/* LISTEN_PID guards against fds meant for a parent we forked from. */
 	if (pid != (long long)getpid() || n < 1)
 		return -1;
 	if (n > 1)
 		log_warnx("systemd passed %lld sockets, using the first", n);
-	for (long long fd = LISTEN_FDS_START; fd < LISTEN_FDS_START + n; fd++)
-		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	/* Only the first is ours to use: close the rest, not leak them. */
+	for (long long fd = LISTEN_FDS_START + 1; fd < LISTEN_FDS_START + n; fd++)
+		close((int)fd);
+	fcntl(LISTEN_FDS_START, F_SETFD, FD_CLOEXEC);
 	if (!is_unix_listener(LISTEN_FDS_START)) {
 		log_warnx("systemd socket is not a listening UNIX stream, ignoring");
+		close(LISTEN_FDS_START);
 		return -1;
 	}
 	return LISTEN_FDS_START;

@@ -45,6 +45,7 @@ struct xsmd {
 
 	/* Options. */
 	const char *config_path;
+	bool config_optional;         /* the default path: absent = defaults */
 	const char *socket_override;  /* -s */
 	bool foreground;              /* -d */
 
@@ -90,11 +91,13 @@ uint64_t xsmd_now_wall(void);
 extern const struct xsmd_watcher_ops xsmd_watch_logfs_ops;
 
 /*
- * Reads and parses path into *out. Every error is logged (-d: stderr) as
+ * Reads and parses path into *out. When optional (the default path, not
+ * one named with -f) and the file does not exist, *out gets the defaults.
+ * Every error is printed (print_errors: stderr) or logged as
  * "file:line: message" and the first is kept in first_err. Returns 0 or
  * -EINVAL / -errno.
  */
-int xsmd_config_load(const char *path, struct xsm_config *out,
+int xsmd_config_load(const char *path, bool optional, struct xsm_config *out,
     char *first_err, size_t first_err_size, bool print_errors);
 
 /*
