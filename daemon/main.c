@@ -25,7 +25,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: xsmond [-dhnvV] [-f file] [-s socket]\n"
 	    "  -f file    config file (default " DEFAULT_CONFIG ")\n"
-	    "  -d         stay in the foreground and log to stderr\n"
+	    "  -d         log to stderr instead of syslog (xsmond never forks)\n"
 	    "  -n         check the config and exit (0 when valid)\n"
 	    "  -v         with -n: print the normalised config\n"
 	    "  -s socket  control socket path (overrides [control] socket)\n"
