@@ -24,14 +24,16 @@ read_text(const char *path, struct xsm_buf *text)
 	ssize_t n;
 	int fd, r = 0;
 
-	/* O_NONBLOCK and the S_ISREG check: a FIFO or a device at the config
-	 * path must not block the loop on SIGHUP (and stop the watchdog). */
+	/* O_NONBLOCK and the type check: a FIFO at the config path must not
+	 * block the loop on SIGHUP (and stop the watchdog). Character devices
+	 * pass (/dev/null is the empty config): reads are non-blocking and
+	 * capped at CONF_MAX. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)
 		r = -errno;
-	else if (!S_ISREG(st.st_mode))
+	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
 		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	if (r < 0) {
 		close(fd);
@@ -94,7 +96,8 @@ xsmd_config_load(const char *path, bool optional, struct xsm_config *out,
 	if (r < 0) {
 		xsm_err_set(&e, 0, "%s", r == -ENOBUFS ? "file too large" :
 		    r == -EILSEQ ? "NUL byte in file" :
-		    r == -EINVAL ? "not a regular file" : strerror(-r));
+		    r == -EINVAL ? "not a regular file" :
+		    r == -EAGAIN ? "no data ready" : strerror(-r));
 		report(path, &e, first_err, first_err_size, print_errors);
 		xsm_buf_free(&text);
 		return r == -ENOBUFS || r == -EILSEQ ? -EINVAL : r;
