@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,18 +56,6 @@ ctl_lookup_group(struct xsmd_control *ctl, const char *group)
 	ctl->have_gid = true;
 }
 
-/* The socket and a directory we made belong to root:group. */
-static void
-ctl_apply_group(struct xsmd_control *ctl, const char *dir)
-{
-	if (!ctl->have_gid || ctl->euid != 0)
-		return;
-	if (ctl->made_dir && chown(dir, 0, ctl->gid) < 0)
-		log_warn("control: chown %s", dir);
-	if (ctl->bound && chown(ctl->path, 0, ctl->gid) < 0)
-		log_warn("control: chown %s", ctl->path);
-}
-
 static void
 ctl_dirname(const char *path, char *dir, size_t size)
 {
@@ -79,6 +69,108 @@ ctl_dirname(const char *path, char *dir, size_t size)
 		dir[1] = '\0';
 	else
 		*slash = '\0';
+}
+
+/* True when the open directory dfd holds nothing but the entry name. */
+static bool
+ctl_dir_holds_only(int dfd, const char *name)
+{
+	struct dirent *de;
+	bool only = true;
+	DIR *dp;
+	int fd;
+
+	if ((fd = dup(dfd)) < 0 || (dp = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	while (only && (de = readdir(dp)) != NULL)
+		only = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, name) == 0;
+	closedir(dp);
+	return only;
+}
+
+/*
+ * systemd's RuntimeDirectory= and the socket unit's DirectoryMode= make
+ * the socket's directory root:root 0750, which locks the group out
+ * before it reaches the socket; so does a directory a previous xsmond
+ * made. Hand it to the group as root:group 0750, but only a directory
+ * that is plainly ours: root's, closed to others, holding nothing but
+ * the socket. /run, /tmp, /root or a user's directory are never touched.
+ */
+static void
+ctl_group_dir(const struct xsmd_control *ctl, const char *sock)
+{
+	char dir[XSM_SOCKET_PATH_MAX];
+	const char *base = strrchr(sock, '/');
+	struct stat sb;
+	int fd;
+
+	ctl_dirname(sock, dir, sizeof(dir));
+	base = base != NULL ? base + 1 : sock;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		log_warn("control: open %s", dir);
+		return;
+	}
+	if (fstat(fd, &sb) == 0 && sb.st_uid == 0 &&
+	    (sb.st_mode & (S_IRWXO | S_ISVTX)) == 0 &&
+	    (sb.st_gid != ctl->gid || (sb.st_mode & 07777) != 0750) &&
+	    ctl_dir_holds_only(fd, base)) {
+		if (fchown(fd, 0, ctl->gid) < 0 || fchmod(fd, 0750) < 0)
+			log_warn("control: chown/chmod %s", dir);
+		else
+			log_info("control: %s is now root:%s 0750", dir,
+			    ctl->group);
+	}
+	close(fd);
+}
+
+/*
+ * systemd made the socket: its group is the unit's SocketGroup=, which
+ * is not ours to change behind systemd's back. Say so once per start or
+ * group change rather than leave the group wondering why it is refused.
+ */
+static void
+ctl_check_activated(const struct xsmd_control *ctl)
+{
+	struct sockaddr_un sun;
+	socklen_t len = sizeof(sun);
+	struct stat sb;
+
+	memset(&sun, 0, sizeof(sun));
+	if (getsockname(ctl->fd, (struct sockaddr *)&sun, &len) < 0 ||
+	    len <= offsetof(struct sockaddr_un, sun_path) ||
+	    sun.sun_path[0] == '\0')
+		return;                 /* unnamed or abstract: no file */
+	sun.sun_path[sizeof(sun.sun_path) - 1] = '\0';
+	if (stat(sun.sun_path, &sb) == 0 && sb.st_gid != ctl->gid)
+		log_warnx("control: systemd's socket %s has gid %u, not group "
+		    "%s, so the group cannot connect; set SocketGroup=%s in "
+		    "xsmond.socket", sun.sun_path, (unsigned)sb.st_gid,
+		    ctl->group, ctl->group);
+	if (ctl->euid == 0)
+		ctl_group_dir(ctl, sun.sun_path);
+}
+
+/* The socket and its directory belong to root:group. */
+static void
+ctl_apply_group(struct xsmd_control *ctl)
+{
+	if (!ctl->have_gid)
+		return;
+	if (ctl->activated) {
+		ctl_check_activated(ctl);
+		return;
+	}
+	if (ctl->euid != 0 || !ctl->bound)
+		return;
+	ctl_group_dir(ctl, ctl->path);
+	if (chown(ctl->path, 0, ctl->gid) < 0)
+		log_warn("control: chown %s", ctl->path);
 }
 
 /* Removes a stale socket; anything else at the path is not ours. */
@@ -117,9 +209,7 @@ ctl_bind(struct xsmd_control *ctl)
 	int r;
 
 	ctl_dirname(ctl->path, dir, sizeof(dir));
-	if (mkdir(dir, 0750) == 0)
-		ctl->made_dir = true;
-	else if (errno != EEXIST)
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
 		return ctl_syserr("mkdir", dir);
 	if ((r = ctl_unlink_stale(ctl->path)) < 0)
 		return r;
@@ -137,7 +227,7 @@ ctl_bind(struct xsmd_control *ctl)
 	}
 	if (chmod(ctl->path, 0660) < 0)
 		return ctl_syserr("chmod", ctl->path);
-	ctl_apply_group(ctl, dir);
+	ctl_apply_group(ctl);
 	if (listen(ctl->fd, SOMAXCONN) < 0)
 		return ctl_syserr("listen on", ctl->path);
 	return 0;
@@ -154,21 +244,34 @@ ctl_take_activated(struct xsmd_control *ctl, int fd)
 	ctl->fd = fd;
 	ctl->activated = true;
 	log_info("control: using the socket passed by systemd");
+	ctl_apply_group(ctl);
 	return 0;
 }
 
 /* -------------------------------------------------------------------- */
 /* Peer checks and refusals. */
 
-/* Supplementary groups as of connect(), from the kernel: no /proc. */
+/*
+ * Supplementary groups as of connect(), from the kernel: no /proc.
+ * SO_PEERGROUPS came with Linux 4.13; XenServer 7.x dom0 runs 4.4, where
+ * it fails with ENOPROTOOPT and only the primary gid (SO_PEERCRED)
+ * counts. Say so once, so a member by supplementary group only knows why
+ * it is refused.
+ */
 static bool
-peer_in_group(int fd, gid_t gid)
+peer_in_group(struct xsmd_control *ctl, int fd, gid_t gid)
 {
 	gid_t small[64], *groups = small;
 	socklen_t len = sizeof(small);
 	bool found = false;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0) {
+		if (errno == ENOPROTOOPT && !ctl->no_peergroups) {
+			ctl->no_peergroups = true;
+			log_warnx("control: no SO_PEERGROUPS on this kernel "
+			    "(before Linux 4.13): only a client's primary "
+			    "group counts for group %s", ctl->group);
+		}
 		if (errno != ERANGE || (groups = malloc(len)) == NULL)
 			return false;
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
@@ -182,14 +285,14 @@ peer_in_group(int fd, gid_t gid)
 }
 
 static bool
-peer_allowed(const struct xsmd_control *ctl, int fd, const struct ucred *uc)
+peer_allowed(struct xsmd_control *ctl, int fd, const struct ucred *uc)
 {
 	/* Our own euid lets unprivileged test runs query their daemon. */
 	if (uc->uid == 0 || uc->uid == ctl->euid)
 		return true;
 	if (!ctl->have_gid)
 		return false;
-	return uc->gid == ctl->gid || peer_in_group(fd, ctl->gid);
+	return uc->gid == ctl->gid || peer_in_group(ctl, fd, ctl->gid);
 }
 
 /*
@@ -406,7 +509,6 @@ int
 xsmd_control_reload(struct xsmd *d, const struct xsm_config *old)
 {
 	struct xsmd_control *ctl = d->control;
-	char dir[XSM_SOCKET_PATH_MAX];
 
 	if (ctl == NULL)
 		return 0;
@@ -418,8 +520,7 @@ xsmd_control_reload(struct xsmd *d, const struct xsm_config *old)
 		log_info("control: group changed from \"%s\" to \"%s\"",
 		    ctl->group, d->cfg.control.group);
 		ctl_lookup_group(ctl, d->cfg.control.group);
-		ctl_dirname(ctl->path, dir, sizeof(dir));
-		ctl_apply_group(ctl, dir);
+		ctl_apply_group(ctl);
 	}
 	return 0;
 }

@@ -24,6 +24,7 @@ struct ctl_conn {
 	ev_io wio;                    /* active only while out is pending */
 	ev_timer idle;                /* idle_timeout from the last request */
 	uint64_t requests;            /* complete requests answered */
+	ev_tstamp moved;              /* reply bytes last left (or accept) */
 	bool eof;                     /* peer shut down its side */
 	bool closing;                 /* fatal reply queued: flush, close */
 };
@@ -35,12 +36,12 @@ struct xsmd_control {
 	int fd;
 	bool activated;               /* systemd's socket: never unlink it */
 	bool bound;                   /* we made path: unlink it on stop */
-	bool made_dir;
 	dev_t sock_dev;
 	ino_t sock_ino;
 	char path[XSM_SOCKET_PATH_MAX];
 	char group[64];
 	bool have_gid;
+	bool no_peergroups;           /* kernel < 4.13, said so once */
 	gid_t gid;
 	uid_t euid;
 	ev_io accept_io;
@@ -53,9 +54,10 @@ struct xsmd_control {
 
 /*
  * Takes an accepted, authorised fd as a client with the limits of the
- * current config. At the client cap a quiet client with no reply
- * pending is evicted (see conn_make_room); when there is none, the
- * newcomer is refused with "busy" instead.
+ * current config. At the client cap a client that is idle, done, or not
+ * reading its replies is closed to make room (policy at the top of
+ * control_conn.c); when there is none, the newcomer is refused with
+ * "busy" instead.
  */
 void xsmd_ctl_conn_new(struct xsmd_control *ctl, int fd,
     const struct ucred *peer);

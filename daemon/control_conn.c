@@ -7,6 +7,21 @@
  * past output_max drops the client; past out_high the client is not
  * read (backpressure), so one that never reads stalls until the idle
  * deadline (idle_timeout from its last complete request) closes it.
+ *
+ * The client cap (max_clients) never turns away a real query for long.
+ * When an authorised newcomer finds every slot taken, one connected
+ * client is closed to make room, the first that fits of:
+ *  1. the least recently active client that has not yet sent a complete
+ *     request (idle or slowloris); it gets a "busy" error line;
+ *  2. the least recently active client that has had every reply (it is
+ *     done but has not closed); it is closed without a line;
+ *  3. the client owed a reply whose output has not moved for the
+ *     longest, once that is CTL_STUCK_EVICT or more: it pipelines
+ *     requests and does not read them; it is closed without a line.
+ * Only when no client qualifies (all are owed replies that are still
+ * moving) is the newcomer itself refused with "busy". Every "busy"
+ * line, to an evicted client or a refused newcomer, counts in
+ * clients_refused.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +34,10 @@
 
 /* Stop reading a client whose replies pile up past this (backpressure). */
 #define CTL_OUT_HIGH (64 * 1024)
+/* At the cap, a client owed a reply whose output has not moved for this
+ * long is not reading it, and may be closed to admit a newcomer. Any
+ * shorter and a reader in mid-reply could lose its answer. */
+#define CTL_STUCK_EVICT 1.0
 
 static void
 conn_touch(struct ctl_conn *c)
@@ -198,6 +217,7 @@ conn_send(struct ctl_conn *c)
 			return false;
 		}
 		xsm_buf_consume(&c->out, (size_t)n);
+		c->moved = ev_now(c->ctl->d->loop);
 	}
 	return true;
 }
@@ -264,9 +284,10 @@ conn_evict(struct ctl_conn *c)
 
 	log_debug("control: at %u clients, evicting pid %d", ctl->nconns,
 	    (int)c->peer.pid);
-	/* A served client has had every reply: a bare close reads to it
-	 * as the end of the conversation. Others learn why. */
-	if (c->requests == 0) {
+	/* A served client has had every reply, and one owed a reply is in
+	 * mid-line: a bare close reads to either as the end of the
+	 * conversation. Others learn why. */
+	if (c->requests == 0 && c->out.len == 0) {
 		xsmd_ctl_send_error(c->fd, XSM_ECODE_BUSY, "too many clients");
 		ctl->refused++;
 	}
@@ -274,24 +295,27 @@ conn_evict(struct ctl_conn *c)
 }
 
 /*
- * At the cap, a quiet client makes room: one that never completed a
- * request is the likeliest to be stuck or a slowloris peer, and would
- * hit the idle deadline anyway. Refusing the newcomer instead would let
- * idle peers lock out a real query until that deadline. Clients owed a
- * reply are never chosen. The least recently active never-served one
- * goes first, but only once a last read shows its request is not in
- * yet; failing that, the least recently served one.
+ * At the cap, a quiet client makes room, in the order given at the top
+ * of this file. One that never completed a request is the likeliest to
+ * be stuck or a slowloris peer, and would hit the idle deadline anyway;
+ * it goes only once a last read shows its request is not in yet.
+ * Refusing the newcomer instead would let idle peers, or peers that
+ * pipeline requests and never read, lock out a real query until that
+ * deadline.
  */
 static bool
 conn_make_room(struct xsmd_control *ctl)
 {
-	struct ctl_conn *c, *next, *served = NULL;
+	struct ctl_conn *c, *next, *served = NULL, *stuck = NULL;
 	unsigned n = ctl->nconns;
 
 	for (c = TAILQ_FIRST(&ctl->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
-		if (c->out.len != 0)
+		if (c->out.len != 0) {
+			if (stuck == NULL || c->moved < stuck->moved)
+				stuck = c;
 			continue;
+		}
 		if (c->requests != 0) {
 			served = served != NULL ? served : c;
 			continue;
@@ -304,6 +328,9 @@ conn_make_room(struct xsmd_control *ctl)
 			return true;
 		}
 	}
+	if (served == NULL && stuck != NULL &&
+	    ev_now(ctl->d->loop) - stuck->moved >= CTL_STUCK_EVICT)
+		served = stuck;
 	if (served == NULL)
 		return false;
 	conn_evict(served);
@@ -339,6 +366,7 @@ xsmd_ctl_conn_new(struct xsmd_control *ctl, int fd, const struct ucred *peer)
 	ev_init(&c->idle, conn_idle_cb);
 	c->idle.repeat = (double)cc->idle_timeout_usec / 1e6;
 	c->rio.data = c->wio.data = c->idle.data = c;
+	c->moved = ev_now(ctl->d->loop);
 	TAILQ_INSERT_TAIL(&ctl->conns, c, entry);
 	ctl->nconns++;
 	ev_io_start(ctl->d->loop, &c->rio);

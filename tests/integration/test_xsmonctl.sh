@@ -6,9 +6,18 @@
 # to 0 after rm), --json is valid JSON of schema 1, show logfs lists the
 # file that filled the disk, errors exit 3 with a message naming the cause,
 # and colour appears on a terminal only.
+#
+# Runs in a private mount namespace of its own (unshare -m), so the tmpfs
+# dies with it even when ctest's timeout SIGKILLs us before cleanup.
+# Deadlines are generous (a loaded 2-core box); the latencies measured are
+# printed.
 set -u
 
 [ "$(id -u)" = 0 ] || { echo "needs root (tmpfs mount)"; exit 77; }
+if [ -z "${XSMON_CTL_NS:-}" ]; then
+	command -v unshare >/dev/null || { echo "SKIP: no unshare"; exit 77; }
+	XSMON_CTL_NS=1 exec unshare -m --propagation private bash "$0" "$@"
+fi
 : "${XSMOND:?XSMOND must point at the xsmond binary}"
 : "${XSMONCTL:?XSMONCTL must point at the xsmonctl binary}"
 
@@ -63,7 +72,7 @@ ctl ping >"$T/out"; rc=$?
 [ $rc = 0 ] && [ "$(cat "$T/out")" = pong ] || fail "ping: rc $rc, $(cat "$T/out")"
 
 # Empty tmpfs: ok (after the first evaluation replaced "starting").
-wait_rc 0 3 status >/dev/null || fail "status never became ok: $(ctl status 2>&1)"
+wait_rc 0 5 status >/dev/null || fail "status never became ok: $(ctl status 2>&1)"
 ctl status >"$T/out"; rc=$?
 [ $rc = 0 ] || fail "status on an empty fs: exit $rc"
 grep -q '^logfs .* ok ' "$T/out" || fail "status text has no 'logfs ... ok' row: $(cat "$T/out")"
@@ -76,19 +85,19 @@ python3 -m json.tool "$T/json" >/dev/null || fail "--json is not valid JSON"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d["schema"] == 1 and "logfs" in d["checks"]))' "$T/json" ||
 	fail "--json: schema is not 1 or no logfs check"
 
-# ~85% used: warning within 2 s.
+# ~85% used: warning within 5 s.
 dd if=/dev/zero of="$T/logs/fill" bs=1024 count=870 status=none
-if ms=$(wait_rc 1 2 status); then
+if ms=$(wait_rc 1 5 status); then
 	echo "ok: warning after $ms ms"
 else
-	fail "85% did not give exit 1 within 2 s: $(ctl status 2>&1)"
+	fail "85% did not give exit 1 within 5 s: $(ctl status 2>&1)"
 fi
-# ~95% used: critical within 2 s.
+# ~95% used: critical within 5 s.
 dd if=/dev/zero of="$T/logs/fill" bs=1024 count=103 seek=870 conv=notrunc status=none
-if ms=$(wait_rc 2 2 status); then
+if ms=$(wait_rc 2 5 status); then
 	echo "ok: critical after $ms ms"
 else
-	fail "95% did not give exit 2 within 2 s: $(ctl status 2>&1)"
+	fail "95% did not give exit 2 within 5 s: $(ctl status 2>&1)"
 fi
 
 # show logfs: the fill file among the largest files, once a scan ran.
@@ -107,10 +116,10 @@ done
 grep -q 'mount point:' "$T/show" || fail "show logfs: no key figures"
 
 rm -f "$T/logs/fill"
-if ms=$(wait_rc 0 2 status); then
+if ms=$(wait_rc 0 5 status); then
 	echo "ok: back to ok after $ms ms"
 else
-	fail "rm did not give exit 0 within 2 s: $(ctl status 2>&1)"
+	fail "rm did not give exit 0 within 5 s: $(ctl status 2>&1)"
 fi
 
 # Errors: exit 3 and a message saying why.
