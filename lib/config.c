@@ -28,14 +28,6 @@
 /* Line comments, and inline comments after whitespace. */
 static char comment_chars[] = ";#";
 
-#define MS 1000ULL
-#define SEC XSM_USEC_PER_SEC
-#define MINUTE (60 * SEC)
-#define HOUR (60 * MINUTE)
-#define DAY (24 * HOUR)
-#define KIB 1024ULL
-#define MIB (1024 * KIB)
-
 #define FIELD(f) offsetof(struct xsm_config, f), \
 	sizeof(((struct xsm_config *)0)->f)
 #define K(sec, name, type, f, min, max, def) \
@@ -46,9 +38,9 @@ static const struct xsm_cfg_key keys[] = {
 K("control", "socket", PATH, control.socket, 0, 0, "/run/xsmond/xsmond.sock"),
 K("control", "group", GROUP, control.group, 0, 32, ""),
 K("control", "max_clients", UINT, control.max_clients, 1, 1024, "16"),
-K("control", "request_max", SIZE32, control.request_max, 64, 64 * KIB, "4K"),
-K("control", "idle_timeout", DURATION, control.idle_timeout_usec, 100 * MS, HOUR, "5s"),
-K("control", "output_max", SIZE, control.output_max, 64 * KIB, 64 * MIB, "1M"),
+K("control", "request_max", SIZE32, control.request_max, 64, 64 * XSM_KIB, "4K"),
+K("control", "idle_timeout", DURATION, control.idle_timeout_usec, 100 * XSM_MS, XSM_HOUR, "5s"),
+K("control", "output_max", SIZE, control.output_max, 64 * XSM_KIB, 64 * XSM_MIB, "1M"),
 K("logfs", "path", PATH, logfs.path, 0, 0, "/var/log"),
 K("logfs", "warning", PERCENT, logfs.warning, 1, 100, "80"),
 K("logfs", "critical", PERCENT, logfs.critical, 1, 100, "90"),
@@ -57,14 +49,14 @@ K("logfs", "inodes_critical", PERCENT, logfs.inodes_critical, 1, 100, "90"),
 K("logfs", "hysteresis", PERCENT, logfs.hysteresis, 0, 50, "2"),
 K("logfs", "rise", UINT, logfs.rise, 1, 100, "1"),
 K("logfs", "fall", UINT, logfs.fall, 1, 100, "1"),
-K("logfs", "ttf_warning", DURATION, logfs.ttf_warning_usec, MINUTE, 30 * DAY, "6h"),
-K("logfs", "ttf_critical", DURATION, logfs.ttf_critical_usec, MINUTE, 30 * DAY, "1h"),
+K("logfs", "ttf_warning", DURATION, logfs.ttf_warning_usec, XSM_MIN, 30 * XSM_DAY, "6h"),
+K("logfs", "ttf_critical", DURATION, logfs.ttf_critical_usec, XSM_MIN, 30 * XSM_DAY, "1h"),
 K("logfs", "ttf_min_used", PERCENT, logfs.ttf_min_used, 0, 100, "20"),
-K("logfs", "trend_window", DURATION, logfs.trend_window_usec, 5 * MINUTE, 7 * DAY, "1h"),
-K("logfs", "trend_min_span", DURATION, logfs.trend_min_span_usec, MINUTE, 7 * DAY, "15m"),
-K("logfs", "settle", DURATION, logfs.settle_usec, 10 * MS, 10 * SEC, "200ms"),
-K("logfs", "safety_interval", DURATION, logfs.safety_interval_usec, SEC, HOUR, "60s"),
-K("logfs", "scan_interval", DURATION, logfs.scan_interval_usec, 10 * SEC, DAY, "5m"),
+K("logfs", "trend_window", DURATION, logfs.trend_window_usec, 5 * XSM_MIN, 7 * XSM_DAY, "1h"),
+K("logfs", "trend_min_span", DURATION, logfs.trend_min_span_usec, XSM_MIN, 7 * XSM_DAY, "15m"),
+K("logfs", "settle", DURATION, logfs.settle_usec, 10 * XSM_MS, 10 * XSM_SEC, "200ms"),
+K("logfs", "safety_interval", DURATION, logfs.safety_interval_usec, XSM_SEC, XSM_HOUR, "60s"),
+K("logfs", "scan_interval", DURATION, logfs.scan_interval_usec, 10 * XSM_SEC, XSM_DAY, "5m"),
 K("logfs", "top", UINT, logfs.top, 1, XSM_LOGFS_TOP_MAX, "10"),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

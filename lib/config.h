@@ -82,7 +82,12 @@ int xsm_config_print(const struct xsm_config *c, struct xsm_buf *out);
 int xsm_parse_duration(const char *s, uint64_t *usec);
 /* Canonical form: the largest unit that divides it exactly ("250ms","5m"). */
 void xsm_format_duration(uint64_t usec, char *out, size_t size);
-/* Sizes: an integer with an optional unit K, M, G (powers of 1024). */
+/*
+ * Sizes: an integer with an optional unit K, M, G (powers of 1024).
+ * xsm_parse_size returns 0, or -EINVAL / -ERANGE and leaves *bytes alone.
+ * xsm_format_size writes the canonical form (the largest unit that
+ * divides it exactly: "4K", "1M", "1000") into out, truncating to size.
+ */
 int xsm_parse_size(const char *s, uint64_t *bytes);
 void xsm_format_size(uint64_t bytes, char *out, size_t size);
 

@@ -11,14 +11,6 @@
 
 #include "config_key.h"
 
-#define MS 1000ULL
-#define SEC XSM_USEC_PER_SEC
-#define MINUTE (60 * SEC)
-#define HOUR (60 * MINUTE)
-#define DAY (24 * HOUR)
-#define KIB 1024ULL
-#define MIB (1024 * KIB)
-
 /* One value on its way between text and struct. */
 struct val {
 	uint64_t u;
@@ -33,13 +25,13 @@ struct unit {
 
 /* Largest first: formatting picks the first that divides exactly. */
 static const struct unit dur_units[] = {
-	{ "d", DAY }, { "h", HOUR }, { "m", MINUTE }, { "s", SEC },
-	{ "ms", MS }, { "us", 1 },
+	{ "d", XSM_DAY }, { "h", XSM_HOUR }, { "m", XSM_MIN },
+	{ "s", XSM_SEC }, { "ms", XSM_MS }, { "us", 1 },
 };
 #define NDUR (sizeof(dur_units) / sizeof(dur_units[0]))
 
 static const struct unit size_units[] = {
-	{ "G", 1024 * MIB }, { "M", MIB }, { "K", KIB },
+	{ "G", XSM_GIB }, { "M", XSM_MIB }, { "K", XSM_KIB },
 };
 #define NSIZE (sizeof(size_units) / sizeof(size_units[0]))
 
@@ -100,7 +92,7 @@ parse_scaled(const char *s, uint64_t *out, uint64_t mult0,
 int
 xsm_parse_duration(const char *s, uint64_t *usec)
 {
-	return parse_scaled(s, usec, SEC, dur_units, NDUR);
+	return parse_scaled(s, usec, XSM_SEC, dur_units, NDUR);
 }
 
 int

@@ -39,6 +39,9 @@ xsm_jsonw_end(struct xsm_jsonw *w)
 {
 	int r;
 
+	/* A map or array left open would go out as a cut document. */
+	if (w->depth != 0 && w->err == 0)
+		w->err = -EINVAL;
 	jsonw_print(w, "\n", 1);
 	r = w->err;
 	yajl_gen_free(w->g);
@@ -59,10 +62,32 @@ jsonw_check(struct xsm_jsonw *w, yajl_gen_status st)
 		w->err = -EINVAL;
 }
 
-void xsm_jsonw_open(struct xsm_jsonw *w) { jsonw_check(w, yajl_gen_map_open(w->g)); }
-void xsm_jsonw_close(struct xsm_jsonw *w) { jsonw_check(w, yajl_gen_map_close(w->g)); }
-void xsm_jsonw_array_open(struct xsm_jsonw *w) { jsonw_check(w, yajl_gen_array_open(w->g)); }
-void xsm_jsonw_array_close(struct xsm_jsonw *w) { jsonw_check(w, yajl_gen_array_close(w->g)); }
+static void
+jsonw_opened(struct xsm_jsonw *w, yajl_gen_status st)
+{
+	jsonw_check(w, st);
+	w->depth++;
+}
+
+/*
+ * yajl never complains about a document left open, so the depth is
+ * counted here for end() to check; a close without an open is a misuse
+ * whatever yajl says about it.
+ */
+static void
+jsonw_closed(struct xsm_jsonw *w, yajl_gen_status st)
+{
+	jsonw_check(w, st);
+	if (w->depth > 0)
+		w->depth--;
+	else if (w->err == 0)
+		w->err = -EINVAL;
+}
+
+void xsm_jsonw_open(struct xsm_jsonw *w) { jsonw_opened(w, yajl_gen_map_open(w->g)); }
+void xsm_jsonw_close(struct xsm_jsonw *w) { jsonw_closed(w, yajl_gen_map_close(w->g)); }
+void xsm_jsonw_array_open(struct xsm_jsonw *w) { jsonw_opened(w, yajl_gen_array_open(w->g)); }
+void xsm_jsonw_array_close(struct xsm_jsonw *w) { jsonw_closed(w, yajl_gen_array_close(w->g)); }
 void xsm_jsonw_null(struct xsm_jsonw *w) { jsonw_check(w, yajl_gen_null(w->g)); }
 void xsm_jsonw_bool(struct xsm_jsonw *w, bool v) { jsonw_check(w, yajl_gen_bool(w->g, v)); }
 
@@ -76,7 +101,7 @@ xsm_jsonw_key(struct xsm_jsonw *w, const char *key)
 void
 xsm_jsonw_str(struct xsm_jsonw *w, const char *s)
 {
-	char clean[1024];
+	char clean[XSM_JSONW_STR_MAX + 1];
 
 	if (s == NULL) {
 		xsm_jsonw_null(w);
@@ -111,16 +136,33 @@ xsm_jsonw_i64(struct xsm_jsonw *w, int64_t v)
 	jsonw_number(w, num);
 }
 
+/* Below this, "%.*f" stays short; above it the digits are noise anyway. */
+#define FIXED_MAX 1e15
+#define FIXED_DECIMALS_MAX 17
+
 void
 xsm_jsonw_fixed(struct xsm_jsonw *w, double v, int decimals)
 {
 	char num[64];
+	int n;
 
 	if (!isfinite(v)) {
 		xsm_jsonw_null(w);
 		return;
 	}
-	snprintf(num, sizeof(num), "%.*f", decimals, v);
+	if (decimals < 0)
+		decimals = 0;
+	else if (decimals > FIXED_DECIMALS_MAX)
+		decimals = FIXED_DECIMALS_MAX;
+	if (fabs(v) < FIXED_MAX)
+		n = snprintf(num, sizeof(num), "%.*f", decimals, v);
+	else
+		n = snprintf(num, sizeof(num), "%.17g", v);
+	/* Cannot happen with the bounds above; a cut number would be wrong. */
+	if (n < 0 || (size_t)n >= sizeof(num)) {
+		xsm_jsonw_null(w);
+		return;
+	}
 	jsonw_number(w, num);
 }
 
@@ -142,32 +184,6 @@ void xsm_jsonw_ki64(struct xsm_jsonw *w, const char *k, int64_t v) { xsm_jsonw_k
 void xsm_jsonw_kbool(struct xsm_jsonw *w, const char *k, bool v) { xsm_jsonw_key(w, k); xsm_jsonw_bool(w, v); }
 void xsm_jsonw_ktime(struct xsm_jsonw *w, const char *k, uint64_t t) { xsm_jsonw_key(w, k); xsm_jsonw_time(w, t); }
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629), or 0. */
-static size_t
-utf8_seq_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f))
-			return 0;   /* overlong, or a surrogate */
-		return 3;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80)
-			return 0;
-		if ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 char *
 xsm_utf8_sanitize(const char *s, char *out, size_t size)
 {
@@ -177,7 +193,7 @@ xsm_utf8_sanitize(const char *s, char *out, size_t size)
 	if (size == 0)
 		return out;
 	while (*p != '\0') {
-		size_t n = utf8_seq_len(p);
+		size_t n = xsm_utf8_len(p, strnlen((const char *)p, 4), 0);
 
 		if (n == 0) {
 			if (o + 1 >= size)

@@ -8,7 +8,6 @@
 
 #include "logfs.h"
 
-#define MIB (1024ULL * 1024ULL)
 #define BURST_FACTOR 8.0
 
 void
@@ -47,7 +46,7 @@ noise_bytes(uint64_t total)
 {
 	uint64_t half_pct = total / 200;
 
-	return half_pct > MIB ? half_pct : MIB;
+	return half_pct > XSM_MIB ? half_pct : XSM_MIB;
 }
 
 static void

@@ -89,6 +89,12 @@ struct xsm_logfs_eval {
 	struct xsm_trend trend;
 };
 
+/*
+ * Resets ev for a new watch: every hysteresis to ok with nothing pending
+ * and an empty trend (no rate, so no time to full, until the trend's
+ * min span has passed). Cannot fail; ev is the caller's and holds no
+ * allocated memory.
+ */
 void xsm_logfs_eval_init(struct xsm_logfs_eval *ev);
 
 /*

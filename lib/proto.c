@@ -8,8 +8,6 @@
 
 #include "proto.h"
 
-#define CHECK_NAME_MAX 32
-
 struct proto_cmd {
 	const char *name;
 	enum xsm_req_type type;
@@ -31,47 +29,6 @@ is_blank(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at p (at most n bytes), or 0.
- * Overlong forms, surrogates and code points past U+10FFFF are invalid;
- * C1 controls (U+0080..U+009F) are rejected too since they are not text.
- */
-static size_t
-utf8_seq(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0];
-	size_t len;
-	unsigned lo = 0x80, hi = 0xbf;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	/* The second byte carries the overlong and range restrictions. */
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	if (c == 0xc2 && p[1] <= 0x9f)
-		return 0;
-	return len;
-}
-
 /* Rejects anything that is not printable UTF-8 text (tab allowed). */
 static int
 check_text(const unsigned char *p, size_t len, struct xsm_err *err)
@@ -91,7 +48,7 @@ check_text(const unsigned char *p, size_t len, struct xsm_err *err)
 			    c, i);
 			return -EINVAL;
 		}
-		n = utf8_seq(p + i, len - i);
+		n = xsm_utf8_len(p + i, len - i, XSM_UTF8_NO_C1);
 		if (n == 0) {
 			xsm_err_set(err, 0, "invalid UTF-8 at offset %zu", i);
 			return -EINVAL;
@@ -130,21 +87,30 @@ is_check_char(unsigned char c)
 	    c == '_' || c == '-';
 }
 
+bool
+xsm_proto_check_name(const char *s, size_t len)
+{
+	if (len == 0 || len > XSM_CHECK_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!is_check_char((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
 static int
 parse_check(const char *arg, size_t len, struct xsm_request *req,
     struct xsm_err *err)
 {
-	if (len > CHECK_NAME_MAX) {
+	if (len > XSM_CHECK_NAME_MAX) {
 		xsm_err_set(err, 0, "check name longer than %d bytes",
-		    CHECK_NAME_MAX);
+		    XSM_CHECK_NAME_MAX);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < len; i++) {
-		if (!is_check_char((unsigned char)arg[i])) {
-			xsm_err_set(err, 0, "check name must match "
-			    "[a-z0-9_-]{1,%d}", CHECK_NAME_MAX);
-			return -EINVAL;
-		}
+	if (!xsm_proto_check_name(arg, len)) {
+		xsm_err_set(err, 0, "check name must match "
+		    "[a-z0-9_-]{1,%d}", XSM_CHECK_NAME_MAX);
+		return -EINVAL;
 	}
 	memcpy(req->arg, arg, len);
 	req->arg[len] = '\0';
@@ -169,7 +135,7 @@ lookup(const char *word, size_t len)
 static void
 unknown_msg(const char *word, size_t len, struct xsm_err *err)
 {
-	bool plain = len <= CHECK_NAME_MAX;
+	bool plain = len <= XSM_CHECK_NAME_MAX;
 
 	for (size_t i = 0; plain && i < len; i++)
 		plain = (unsigned char)word[i] >= 0x20 &&

@@ -6,7 +6,8 @@
  * Grammar (case-sensitive, single spaces or tabs between words, an
  * optional trailing '\r'):
  *   status | show CHECK | ping | version | reload | help
- * CHECK is [a-z0-9_-]{1,32}. Anything else is an error with a code.
+ * CHECK is [a-z0-9_-]{1,32} (XSM_CHECK_NAME_MAX). Anything else is an
+ * error with a code.
  * Exactly one blank separates words; leading, trailing or doubled blanks
  * are a usage error. Bytes must be printable UTF-8 (tab allowed as a
  * blank): control bytes, DEL, C1 controls and invalid UTF-8 are a
@@ -19,6 +20,8 @@
 
 #include "xsm.h"
 
+#define XSM_CHECK_NAME_MAX 32
+
 enum xsm_req_type {
 	XSM_REQ_STATUS,
 	XSM_REQ_SHOW,
@@ -30,7 +33,7 @@ enum xsm_req_type {
 
 struct xsm_request {
 	enum xsm_req_type type;
-	char arg[33];            /* CHECK for show, else "" */
+	char arg[XSM_CHECK_NAME_MAX + 1]; /* CHECK for show, else "" */
 };
 
 /* Error codes carried in {"error":{"code":...}} replies. */
@@ -67,6 +70,13 @@ ssize_t xsm_proto_frame(const char *buf, size_t len, size_t max,
  * blanks included, goes to xsm_proto_parse().
  */
 bool xsm_proto_empty(const char *line, size_t len);
+
+/*
+ * True when s[0..len) is a CHECK name by the grammar above: 1 to
+ * XSM_CHECK_NAME_MAX bytes of [a-z0-9_-]. s need not be NUL-terminated.
+ * xsmonctl checks its argument with this too, so both sides agree.
+ */
+bool xsm_proto_check_name(const char *s, size_t len);
 
 /* The one-line help text listing the requests (for "help"). */
 const char *xsm_proto_help(void);

@@ -100,7 +100,12 @@ xsm_state_apply(struct xsm_state *st, enum xsm_check_id id,
 		return false;
 	c = &st->checks[id];
 	c->updated_usec = now_usec;
-	if (strcmp(c->reason, reason) != 0) {
+	/*
+	 * c->reason holds at most sizeof - 1 bytes of a longer reason, so
+	 * compare only those: a full strcmp would always differ and bump
+	 * the generation (re-rendering the cached status) on every apply.
+	 */
+	if (strncmp(c->reason, reason, sizeof(c->reason) - 1) != 0) {
 		xsm_strlcpy(c->reason, reason, sizeof(c->reason));
 		st->generation++;
 	}

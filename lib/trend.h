@@ -40,6 +40,11 @@ struct xsm_trend {
 	uint64_t bursts;   /* increments left out as isolated bursts */
 };
 
+/*
+ * Empties t: no points, so no rate until min_span_usec of new samples;
+ * the resets and bursts counters start at 0. Cannot fail; t is the
+ * caller's (no memory is allocated, so there is nothing to free).
+ */
 void xsm_trend_init(struct xsm_trend *t);
 
 /*

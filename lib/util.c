@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* util.c: status names and ranks, errors, strings, time formatting. */
+/* util.c: status names and ranks, errors, strings, time, UTF-8. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -93,4 +93,44 @@ xsm_rfc3339(uint64_t wall_usec, char *out, size_t size)
 	    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		xsm_strlcpy(out, "1970-01-01T00:00:00Z", size);
 	return out;
+}
+
+size_t
+xsm_utf8_len(const void *p, size_t n, unsigned flags)
+{
+	const unsigned char *s = p;
+	unsigned lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;   /* a continuation byte, 0xc0, 0xc1 or 0xf5.. */
+	if (n < len)
+		return 0;
+	/* The second byte carries the overlong, surrogate and range rules. */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	else if (s[0] == 0xc2 && (flags & XSM_UTF8_NO_C1))
+		lo = 0xa0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
 }

@@ -19,6 +19,20 @@
 #define XSM_USEC_PER_SEC 1000000ULL
 
 /*
+ * Units, once for all of lib/: durations in microseconds (the unit every
+ * *_usec value is in), sizes in bytes (powers of 1024). All are unsigned
+ * long long, so products like 30 * XSM_DAY do not overflow int.
+ */
+#define XSM_MS 1000ULL
+#define XSM_SEC XSM_USEC_PER_SEC
+#define XSM_MIN (60 * XSM_SEC)
+#define XSM_HOUR (60 * XSM_MIN)
+#define XSM_DAY (24 * XSM_HOUR)
+#define XSM_KIB 1024ULL
+#define XSM_MIB (1024 * XSM_KIB)
+#define XSM_GIB (1024 * XSM_MIB)
+
+/*
  * Status of a check. The numeric values are the Nagios plugin exit codes,
  * so xsmonctl can exit with them directly. They are NOT the severity order:
  * use xsm_status_worse() to combine.
@@ -61,7 +75,8 @@ void xsm_err_set(struct xsm_err *err, int line, const char *fmt, ...)
  * A growable byte buffer with a hard cap (max, 0 for none). Appends that
  * would exceed max fail with -ENOBUFS and leave the buffer unchanged; an
  * allocation failure gives -ENOMEM. data is always NUL-terminated when
- * non-NULL (the NUL is not counted in len).
+ * non-NULL (the NUL is not counted in len). The buffer owns data; the
+ * struct itself belongs to the caller (on the stack or embedded).
  */
 struct xsm_buf {
 	char *data;
@@ -70,13 +85,40 @@ struct xsm_buf {
 	size_t max;
 };
 
+/*
+ * Makes b empty with cap max (0: none). Allocates nothing (data is NULL
+ * until the first append) and cannot fail. Must not be used on a buffer
+ * that holds memory: that leaks it; use xsm_buf_reset() or free first.
+ */
 void xsm_buf_init(struct xsm_buf *b, size_t max);
+
+/*
+ * Frees data and leaves b empty (len 0, data NULL), with max kept, so b
+ * can be reused. Safe on an initialised buffer that never allocated, and
+ * twice.
+ */
 void xsm_buf_free(struct xsm_buf *b);
-void xsm_buf_reset(struct xsm_buf *b);          /* len = 0, keeps memory */
+
+/* len = 0, keeping the memory (and the NUL) for the next document. */
+void xsm_buf_reset(struct xsm_buf *b);
+
+/*
+ * Appends n bytes of p (which may hold NULs, and may be NULL when n is 0).
+ * Returns 0, -ENOBUFS when len + n would pass max, or -ENOMEM; on error
+ * b is unchanged.
+ */
 int xsm_buf_append(struct xsm_buf *b, const void *p, size_t n);
+
+/*
+ * Appends printf output, without its NUL. Returns 0, -ENOBUFS (over max),
+ * -ENOMEM, or -EINVAL when fmt cannot be formatted; on error b is
+ * unchanged: a cut line is never appended.
+ */
 int xsm_buf_printf(struct xsm_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Drops the first n bytes (n <= len), moving the rest to the front. */
+
+/* Drops the first n bytes (n > len drops all), moving the rest to the
+ * front. Never fails and never frees. */
 void xsm_buf_consume(struct xsm_buf *b, size_t n);
 
 /* Bounded string copy that always terminates; returns strlen(src). */
@@ -88,5 +130,20 @@ size_t xsm_strlcpy(char *dst, const char *src, size_t size);
  * Returns out.
  */
 char *xsm_rfc3339(uint64_t wall_usec, char *out, size_t size);
+
+/* xsm_utf8_len() flag: treat C1 controls (U+0080..U+009F) as invalid. */
+#define XSM_UTF8_NO_C1 0x1u
+
+/*
+ * Length (1 to 4) of the well-formed UTF-8 sequence (RFC 3629) at p,
+ * reading at most n bytes; 0 when n is 0 or the bytes there are not one:
+ * a stray continuation byte, a truncated sequence, an overlong form, a
+ * surrogate or a code point past U+10FFFF. Any byte below 0x80 (NUL and
+ * controls too) is a sequence of 1: callers judge ASCII themselves. With
+ * XSM_UTF8_NO_C1, C1 controls give 0 too: they are not text, and U+009B
+ * is CSI, a terminal escape. One validator serves the protocol parser,
+ * the JSON writer and xsmonctl, so they never disagree on what is text.
+ */
+size_t xsm_utf8_len(const void *p, size_t n, unsigned flags);
 
 #endif /* XSM_H */

@@ -123,6 +123,19 @@ get_dbl(struct vctx *v, yajl_val obj, const char *where, const char *key)
 	return YAJL_GET_DOUBLE(x);
 }
 
+/* A percentage, 0 to 100, or NAN when absent. */
+static double
+get_pct(struct vctx *v, yajl_val obj, const char *where, const char *key)
+{
+	double d = get_dbl(v, obj, where, key);
+
+	if (d < 0 || d > 100) {
+		type_error(v, where, key, "a percentage");
+		return NAN;
+	}
+	return d;
+}
+
 /* 0 or 1, or -1 when absent. */
 static int
 get_bool(struct vctx *v, yajl_val obj, const char *where, const char *key,
@@ -174,61 +187,6 @@ get_status(struct vctx *v, yajl_val obj, const char *where)
 		vfail(v, "%s%sstatus is not a known status", where,
 		    *where ? "." : "");
 	return st;
-}
-
-/*
- * Checks the shape of the raw text before yajl_tree sees it. yajl_tree
- * frees a document recursively, so a reply of a few million '[' would
- * exhaust the stack there; and it grows containers one element at a time,
- * so a few million values cost far more than their bytes. Counting
- * brackets and commas outside strings bounds both.
- */
-static bool
-shape_ok(struct vctx *v, const char *s, size_t len)
-{
-	size_t items[CTL_DEPTH_MAX + 1] = { 0 }, total = 0;
-	unsigned depth = 0;
-	bool in_str = false, esc = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (in_str) {
-			if (esc)
-				esc = false;
-			else if (c == '\\')
-				esc = true;
-			else if (c == '"')
-				in_str = false;
-			continue;
-		}
-		if (c == '"') {
-			in_str = true;
-		} else if (c == '[' || c == '{') {
-			if (depth == CTL_DEPTH_MAX) {
-				vfail(v, "reply nests deeper than %d levels",
-				    CTL_DEPTH_MAX);
-				return false;
-			}
-			items[++depth] = 0;
-			total++;
-		} else if ((c == ']' || c == '}') && depth > 0) {
-			depth--;
-		} else if (c == ',') {
-			total++;
-			if (++items[depth] >= CTL_ITEMS_MAX) {
-				vfail(v, "reply has a list of more than %d "
-				    "items", CTL_ITEMS_MAX);
-				return false;
-			}
-		}
-		if (total >= CTL_VALUES_MAX) {
-			vfail(v, "reply has more than %d values",
-			    CTL_VALUES_MAX);
-			return false;
-		}
-	}
-	return true;
 }
 
 static void
@@ -301,7 +259,7 @@ parse_level(struct vctx *v, yajl_val obj, const char *key,
 	lv->total = get_int(v, o, where, "total", false, 0);
 	lv->used = get_int(v, o, where, "used", false, 0);
 	lv->avail = get_int(v, o, where, "avail", false, 0);
-	lv->used_pct = get_dbl(v, o, where, "used_pct");
+	lv->used_pct = get_pct(v, o, where, "used_pct");
 	lv->status = get_str(v, o, where, "status", false);
 }
 
@@ -520,8 +478,10 @@ parse_json(struct vctx *v, struct ctl_doc *d, const char *line, size_t len)
 {
 	char ebuf[256] = "";
 
-	if (!shape_ok(v, line, len))
+	if (ctl_doc_shape(line, len, ebuf, sizeof(ebuf)) < 0) {
+		vfail(v, "%s", ebuf);
 		return;
+	}
 	d->root = yajl_tree_parse(line, ebuf, sizeof(ebuf));
 	if (d->root == NULL) {
 		ebuf[strcspn(ebuf, "\n")] = '\0';
@@ -531,6 +491,8 @@ parse_json(struct vctx *v, struct ctl_doc *d, const char *line, size_t len)
 	}
 	if (!YAJL_IS_OBJECT(d->root))
 		vfail(v, "reply is not a JSON object");
+	else if (ctl_doc_unique_keys(d->root, ebuf, sizeof(ebuf)) < 0)
+		vfail(v, "%s", ebuf);
 }
 
 int

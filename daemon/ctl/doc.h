@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * doc.h: a reply from xsmond, parsed and validated before anything is
- * printed. Validation checks that the reply is a JSON object, either an
- * error document or one with "schema": 1, and that every field xsmonctl
- * prints has the right type; lists are capped. The printers then read the
+ * printed. Validation checks that the reply is a JSON object with no key
+ * repeated in any of its objects (parsers disagree on which one counts),
+ * either an error document or one with "schema": 1, and that every field
+ * xsmonctl prints has the right type and range; lists are capped. The printers then read the
  * plain struct below and never the daemon's bytes.
  *
  * Numbers: an int64_t field is -1 when the daemon left it out (or sent
@@ -129,5 +130,16 @@ int ctl_doc_parse(struct ctl_doc *doc, enum ctl_cmd cmd, const char *check,
     const char *line, size_t len, char *err, size_t errsz);
 
 void ctl_doc_free(struct ctl_doc *doc);
+
+/*
+ * doc_shape.c, for ctl_doc_parse(). Both return 0, or -EPROTO (-ENOMEM)
+ * with a one-line reason in err.
+ * ctl_doc_shape: s[0..len) as text nests at most CTL_DEPTH_MAX deep and
+ * holds at most CTL_ITEMS_MAX items per container and CTL_VALUES_MAX in
+ * all, so that parsing it into a tree is bounded.
+ * ctl_doc_unique_keys: no object in the tree under root repeats a key.
+ */
+int ctl_doc_shape(const char *s, size_t len, char *err, size_t errsz);
+int ctl_doc_unique_keys(yajl_val root, char *err, size_t errsz);
 
 #endif

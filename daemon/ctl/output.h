@@ -29,11 +29,17 @@ extern const struct output ctl_output_text;
 extern const struct output ctl_output_json;
 
 /*
- * Writes at most max bytes of s to f with every control character (C0,
- * DEL and the UTF-8 encoded C1 range) replaced by '?', so that text from
- * the daemon cannot drive the terminal; a cut string ends in "...".
- * Returns the number of bytes written.
+ * Writes s (NULL: "-") to f with every control character (C0, DEL and
+ * the UTF-8 encoded C1 range) and every byte that is not well-formed
+ * UTF-8 replaced by '?', so that text from the daemon cannot drive the
+ * terminal. At most max characters (code points) are written: a longer
+ * string is cut to max - 3 and ends in "...". Returns the characters
+ * written, which is the width in a terminal for the usual single-width
+ * characters, so callers pad columns with it.
  */
 size_t ctl_put_safe(FILE *f, const char *s, size_t max);
+
+/* What ctl_put_safe(f, s, max) returns, without writing anything. */
+size_t ctl_safe_width(const char *s, size_t max);
 
 #endif

@@ -16,35 +16,83 @@
 #define DUMP_ROWS_MAX 200     /* generic show: lines */
 #define DUMP_DEPTH_MAX 4
 
+/*
+ * The character at p: its length in bytes (0 at the end of the string),
+ * and in *repl the byte printed in its place when it must be defused,
+ * else 0. A byte that is not UTF-8 is a character of its own.
+ */
+static size_t
+safe_char(const unsigned char *p, unsigned char *repl)
+{
+	size_t n;
+
+	*repl = 0;
+	if (*p == '\0')
+		return 0;
+	if (*p < 0x20 || *p == 0x7f) {
+		*repl = '?';
+		return 1;
+	}
+	n = xsm_utf8_len(p, strnlen((const char *)p, 4), 0);
+	if (n == 0) {
+		*repl = '?';
+		return 1;
+	}
+	if (p[0] == 0xc2 && p[1] <= 0x9f)
+		*repl = '?';    /* C1: CSI is ESC's 8-bit twin */
+	return n;
+}
+
+/* Characters in s, counting no further than limit. */
+static size_t
+safe_count(const unsigned char *p, size_t limit)
+{
+	size_t chars = 0, n;
+	unsigned char repl;
+
+	while (chars < limit && (n = safe_char(p, &repl)) > 0) {
+		p += n;
+		chars++;
+	}
+	return chars;
+}
+
+/* Characters kept before the "..." of a cut string, and the dots. */
+static size_t
+safe_keep(const unsigned char *p, size_t max, size_t *dots)
+{
+	*dots = 0;
+	if (safe_count(p, max + 1) <= max)
+		return max;
+	*dots = max < 3 ? max : 3;
+	return max - *dots;
+}
+
+size_t
+ctl_safe_width(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "-");
+	size_t dots, keep = safe_keep(p, max, &dots);
+
+	return safe_count(p, keep) + dots;
+}
+
 size_t
 ctl_put_safe(FILE *f, const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i, n = 0;
+	const unsigned char *p = (const unsigned char *)(s ? s : "-");
+	size_t dots, keep = safe_keep(p, max, &dots), i, n;
+	unsigned char repl;
 
-	if (p == NULL)
-		p = (const unsigned char *)"-";
-	for (i = 0; p[i] != '\0'; i++) {
-		unsigned char c = p[i];
-
-		/*
-		 * Stop before a UTF-8 lead byte unless its longest sequence
-		 * fits, so a cut never splits a character.
-		 */
-		if (n >= max || ((c & 0xc0) == 0xc0 && max - n < 4)) {
-			fputs("...", f);
-			return n + 3;
-		}
-		if (c == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
-			i++;        /* C1: CSI is ESC's 8-bit twin */
-			c = '?';
-		} else if (c < 0x20 || c == 0x7f) {
-			c = '?';
-		}
-		putc(c, f);
-		n++;
+	for (i = 0; i < keep && (n = safe_char(p, &repl)) > 0; i++) {
+		if (repl != 0)
+			putc(repl, f);
+		else
+			fwrite(p, 1, n, f);
+		p += n;
 	}
-	return n;
+	fwrite("...", 1, dots, f);
+	return i + dots;
 }
 
 static void
@@ -136,11 +184,12 @@ fmt_bytes(double v, char *buf, size_t size)
 		a /= 1024;
 		u++;
 	}
+	/* Past EiB only a broken daemon: keep it short, not 300 digits. */
 	if (u < 0)
 		snprintf(buf, size, "%.0f B", v);
 	else
-		snprintf(buf, size, "%s%.1f %s", v < 0 ? "-" : "", a,
-		    units[u]);
+		snprintf(buf, size, a < 1024 ? "%s%.1f %s" : "%s%.3g %s",
+		    v < 0 ? "-" : "", a, units[u]);
 	return buf;
 }
 
@@ -182,9 +231,9 @@ text_status(const struct ctl_doc *d, const struct ctl_out_opts *o)
 	ctl_put_safe(stdout, d->host, 64);
 	put_headline("", d->status, d->reason, -1, o);
 	for (size_t i = 0; i < d->n_checks; i++) {
-		n = strlen(d->checks[i].name);
-		if (n > wname)
-			wname = n < NAME_MAX_SHOWN ? n : NAME_MAX_SHOWN;
+		/* Columns, as printed: cut at the cap, characters not bytes. */
+		n = ctl_safe_width(d->checks[i].name, NAME_MAX_SHOWN);
+		wname = n > wname ? n : wname;
 		n = strlen(fmt_age(d->checks[i].since_age_s, b, sizeof(b)));
 		wsince = n > wsince ? n : wsince;
 	}

@@ -13,11 +13,11 @@
 
 #include "doc.h"
 #include "output.h"
+#include "proto.h"
 #include "transport.h"
 
 #define DEFAULT_SOCKET "/run/xsmond/xsmond.sock"
 #define EXIT_UNKNOWN ((int)XSM_UNKNOWN)
-#define CHECK_NAME_MAX 32
 
 struct ctl_opts {
 	const char *socket;
@@ -27,7 +27,7 @@ struct ctl_opts {
 
 struct ctl_req {
 	enum ctl_cmd cmd;
-	char check[CHECK_NAME_MAX + 1];
+	char check[XSM_CHECK_NAME_MAX + 1];
 	char line[64];
 };
 
@@ -37,17 +37,6 @@ usage(FILE *f)
 	fputs("usage: xsmonctl [-s PATH] [--json|-j] [--no-color] "
 	    "[status | show CHECK | ping | version | reload]\n"
 	    "       xsmonctl -h | -V\n", f);
-}
-
-/* The protocol's CHECK grammar; it also keeps a newline out of the line. */
-static bool
-check_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > CHECK_NAME_MAX)
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
 /* The command words after the options: 0, or -EINVAL with a message. */
@@ -80,9 +69,10 @@ parse_command(int argc, char **argv, struct ctl_req *req)
 			snprintf(req->line, sizeof(req->line), "%s", word);
 			return 0;
 		}
-		if (!check_name_ok(argv[1])) {
-			fputs("xsmonctl: a check name is 1 to 32 of "
-			    "[a-z0-9_-]\n", stderr);
+		/* The daemon's grammar; it also keeps a newline out. */
+		if (!xsm_proto_check_name(argv[1], strlen(argv[1]))) {
+			fprintf(stderr, "xsmonctl: a check name is 1 to %d "
+			    "of [a-z0-9_-]\n", XSM_CHECK_NAME_MAX);
 			return -EINVAL;
 		}
 		xsm_strlcpy(req->check, argv[1], sizeof(req->check));

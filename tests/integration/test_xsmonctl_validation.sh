@@ -133,6 +133,58 @@ reply '{"error":{"code":"x\\u001b[2J","message":"m"}}\n'
 expect "escape in error code" 3 'x\?\[2J'
 grep -q $'\033' "$T/err" && fail "escape in error code: ESC reached the terminal"
 
+# A repeated key is ambiguous: xsmonctl would read the first, jq the last,
+# so "ok" here and "critical" in a script. Refused wherever it is.
+H='{"schema":1,"version":"0.1.0","host":"h"'
+reply "$H"',"status":"ok","reason":"r","checks":{},"status":"critical"}\n'
+expect "duplicate top-level key" 3 'duplicate key "status"'
+reply "$H"',"status":"ok","reason":"r","checks":{"logfs":{"status":"ok","reason":"r","status":"critical"}}}\n'
+expect "duplicate key in a check" 3 'duplicate key "status"'
+reply "$H"',"status":"ok","reason":"r","checks":{"logfs":{"status":"ok","reason":"r"},"logfs":{"status":"critical","reason":"r"}}}\n'
+expect "duplicate check" 3 'duplicate key "logfs"'
+reply "$SHOW_HEAD"',"scan":{"largest_files":[{"path":"a","bytes":1,"bytes":2}]}}}\n'
+expect "duplicate key in a list row" 3 'duplicate key "bytes"' show logfs
+
+# Absurd numbers: refused where they have a range, kept short where not.
+reply "$SHOW_HEAD"',"bytes":{"used_pct":1e300}}}\n'
+expect "percentage out of range" 3 'logfs.bytes.used_pct is not a percentage' show logfs
+reply "$SHOW_HEAD"',"growth":{"rate_bps":-1e300}}}\n'
+expect "huge rate" 0 EMPTY show logfs
+line=$(grep 'growth:' "$T/out")
+[ "${#line}" -lt 80 ] || fail "huge rate: growth line is ${#line} bytes: ${line:0:100}"
+grep -qF -- '-8.67e+281 EiB/s' "$T/out" || fail "huge rate: $line"
+
+# Columns are counted in characters, and a long name is cut to the column:
+# the STATUS column starts at the same place on every row.
+cat >"$T/cols.py" <<'PY'
+import re, sys
+want = int(sys.argv[2])
+cols = set()
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines()[1:]:
+    m = re.match(r"^(\S+ *)  (STATUS|ok|warning) ", line)
+    if not m:
+        sys.exit("unexpected row: " + line)
+    cols.add(len(m.group(1)))
+    if m.group(1).startswith("nnn") and not m.group(1).startswith("n" * 29 + "..."):
+        sys.exit("long name not cut to 29 + ...: " + line)
+if cols != {want}:
+    sys.exit("STATUS column at %s, want %d on every row" % (sorted(cols), want))
+PY
+columns() { # columns NAME WIDTH CHECK-NAMES...: a status reply, then the check
+	local name=$1 width=$2 checks= c
+	shift 2
+	for c in "$@"; do
+		checks="$checks${checks:+,}\"$c\":{\"status\":\"ok\",\"reason\":\"r\"}"
+	done
+	reply "$H"',"status":"ok","reason":"r","checks":{'"$checks"'}}\n'
+	expect "$name" 0 EMPTY
+	python3 "$T/cols.py" "$T/out" "$width" || fail "$name: $(cat "$T/out")"
+}
+long=$(printf 'n%.0s' $(seq 40))
+utf=$(printf '\xc3\xa9%.0s' $(seq 12))
+columns "columns: UTF-8 name" 12 logfs "$utf"
+columns "columns: long name" 32 logfs "$long" "$utf"
+
 # Hostile text in an otherwise valid reply: printed, but defused.
 reply '{"schema":1,"version":"0.1.0","host":"h\\u001b]0;owned\\u0007","status":"ok","reason":"\\u009b31m","checks":{}}\n'
 expect "escapes in text" 0 EMPTY --no-color

@@ -213,6 +213,25 @@ START_TEST(long_arg)
 }
 END_TEST
 
+START_TEST(check_name)
+{
+	char name[XSM_CHECK_NAME_MAX + 2];
+
+	ck_assert(xsm_proto_check_name("logfs", 5));
+	ck_assert(xsm_proto_check_name("a-b_9", 5));
+	ck_assert(xsm_proto_check_name("logfs!", 5));   /* only len counts */
+	ck_assert(!xsm_proto_check_name("", 0));
+	ck_assert(!xsm_proto_check_name("Logfs", 5));
+	ck_assert(!xsm_proto_check_name("log fs", 6));
+	ck_assert(!xsm_proto_check_name("log\nfs", 6));
+	ck_assert(!xsm_proto_check_name("log\0fs", 6));
+	ck_assert(!xsm_proto_check_name("caf\xc3\xa9", 5));
+	memset(name, 'a', sizeof(name));
+	ck_assert(xsm_proto_check_name(name, XSM_CHECK_NAME_MAX));
+	ck_assert(!xsm_proto_check_name(name, XSM_CHECK_NAME_MAX + 1));
+}
+END_TEST
+
 START_TEST(long_line)
 {
 	size_t n = 1 << 20;
@@ -331,6 +350,7 @@ proto_suite(void)
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, bad_bytes);
 	tcase_add_test(tc, long_arg);
+	tcase_add_test(tc, check_name);
 	tcase_add_test(tc, long_line);
 	tcase_add_test(tc, empty_lines);
 	tcase_add_test(tc, frame_partial);

@@ -228,6 +228,149 @@ START_TEST(test_utf8_sanitize)
 }
 END_TEST
 
+/* Writes one document with fn and returns what end() says; out keeps it. */
+static int
+write_doc(struct xsm_buf *out, void (*fn)(struct xsm_jsonw *))
+{
+	struct xsm_jsonw w;
+
+	ck_assert_int_eq(xsm_jsonw_begin(&w, out), 0);
+	fn(&w);
+	return xsm_jsonw_end(&w);
+}
+
+static void
+doc_balanced(struct xsm_jsonw *w)
+{
+	xsm_jsonw_open(w);
+	xsm_jsonw_key(w, "a");
+	xsm_jsonw_array_open(w);
+	xsm_jsonw_u64(w, 1);
+	xsm_jsonw_array_close(w);
+	xsm_jsonw_close(w);
+}
+
+static void
+doc_map_left_open(struct xsm_jsonw *w)
+{
+	xsm_jsonw_open(w);
+	xsm_jsonw_kstr(w, "a", "b");
+}
+
+static void
+doc_array_left_open(struct xsm_jsonw *w)
+{
+	xsm_jsonw_open(w);
+	xsm_jsonw_key(w, "a");
+	xsm_jsonw_array_open(w);
+	xsm_jsonw_close(w);   /* closes the array's count, not the map's */
+}
+
+static void
+doc_extra_close(struct xsm_jsonw *w)
+{
+	xsm_jsonw_open(w);
+	xsm_jsonw_close(w);
+	xsm_jsonw_close(w);
+}
+
+START_TEST(test_jsonw_unbalanced)
+{
+	struct xsm_buf b;
+
+	xsm_buf_init(&b, 0);
+	ck_assert_int_eq(xsm_buf_append(&b, "keep", 4), 0);
+	ck_assert_int_eq(write_doc(&b, doc_balanced), 0);
+	ck_assert_str_eq(b.data, "keep{\"a\":[1]}\n");
+	xsm_buf_reset(&b);
+	ck_assert_int_eq(xsm_buf_append(&b, "keep", 4), 0);
+	/* A renderer that forgot a close must not send a cut document. */
+	ck_assert_int_eq(write_doc(&b, doc_map_left_open), -EINVAL);
+	ck_assert_str_eq(b.data, "keep");
+	ck_assert_int_eq(write_doc(&b, doc_array_left_open), -EINVAL);
+	ck_assert_str_eq(b.data, "keep");
+	ck_assert_int_eq(write_doc(&b, doc_extra_close), -EINVAL);
+	ck_assert_str_eq(b.data, "keep");
+	xsm_buf_free(&b);
+}
+END_TEST
+
+/* One fixed value as a whole document. */
+static const char *
+fixed(struct xsm_buf *b, double v, int decimals)
+{
+	struct xsm_jsonw w;
+
+	xsm_buf_reset(b);
+	ck_assert_int_eq(xsm_jsonw_begin(&w, b), 0);
+	xsm_jsonw_array_open(&w);
+	xsm_jsonw_fixed(&w, v, decimals);
+	xsm_jsonw_array_close(&w);
+	ck_assert_int_eq(xsm_jsonw_end(&w), 0);
+	return b->data;
+}
+
+START_TEST(test_jsonw_fixed)
+{
+	struct xsm_buf b;
+	yajl_val v;
+
+	xsm_buf_init(&b, 0);
+	/* Ordinary values print as before (the goldens depend on it). */
+	ck_assert_str_eq(fixed(&b, 1234.5, 1), "[1234.5]\n");
+	ck_assert_str_eq(fixed(&b, 85.0, 1), "[85.0]\n");
+	ck_assert_str_eq(fixed(&b, -0.25, 2), "[-0.25]\n");
+	ck_assert_str_eq(fixed(&b, 3.0, 0), "[3]\n");
+	ck_assert_str_eq(fixed(&b, 999999999999999.0, 1),
+	    "[999999999999999.0]\n");
+	ck_assert_str_eq(fixed(&b, 1.0 / 0.0, 1), "[null]\n");
+	ck_assert_str_eq(fixed(&b, 0.0 / 0.0, 1), "[null]\n");
+	/* Huge values: a short number that reads back as the same double,
+	 * not 300 digits (cut at 63 they would be a different number). */
+	ck_assert_str_eq(fixed(&b, 1e300, 1), "[1.0000000000000001e+300]\n");
+	ck_assert_str_eq(fixed(&b, -1e15, 1), "[-1000000000000000]\n");
+	v = yajl_tree_parse(fixed(&b, -1.7976931348623157e308, 1), NULL, 0);
+	ck_assert_ptr_nonnull(v);
+	ck_assert(YAJL_GET_DOUBLE(v->u.array.values[0]) ==
+	    -1.7976931348623157e308);
+	yajl_tree_free(v);
+	/* Silly decimals are clamped, not passed to printf. */
+	ck_assert_str_eq(fixed(&b, 0.5, -3), "[0]\n");
+	ck_assert_uint_lt(strlen(fixed(&b, 0.5, 500)), 30);
+	xsm_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_jsonw_str_cap)
+{
+	char big[XSM_JSONW_STR_MAX + 10];
+	struct xsm_jsonw w;
+	struct xsm_buf b;
+
+	/* "aa...a" then a 3-byte character across the cap: cut before it. */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big + XSM_JSONW_STR_MAX - 2, "\xe2\x82\xac", 3);
+	xsm_buf_init(&b, 0);
+	ck_assert_int_eq(xsm_jsonw_begin(&w, &b), 0);
+	xsm_jsonw_str(&w, big);
+	ck_assert_int_eq(xsm_jsonw_end(&w), 0);
+	/* Two quotes and the newline around XSM_JSONW_STR_MAX - 2 bytes. */
+	ck_assert_uint_eq(b.len, XSM_JSONW_STR_MAX - 2 + 3);
+	big[XSM_JSONW_STR_MAX - 2] = '\0';
+	ck_assert_int_eq(memcmp(b.data + 1, big, XSM_JSONW_STR_MAX - 2), 0);
+	/* Exactly the cap fits. */
+	memset(big, 'b', XSM_JSONW_STR_MAX);
+	big[XSM_JSONW_STR_MAX] = '\0';
+	xsm_buf_reset(&b);
+	ck_assert_int_eq(xsm_jsonw_begin(&w, &b), 0);
+	xsm_jsonw_str(&w, big);
+	ck_assert_int_eq(xsm_jsonw_end(&w), 0);
+	ck_assert_uint_eq(b.len, XSM_JSONW_STR_MAX + 3);
+	xsm_buf_free(&b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -242,6 +385,9 @@ main(void)
 	tcase_add_test(tc, test_cap_rolls_back);
 	tcase_add_test(tc, test_small_replies);
 	tcase_add_test(tc, test_utf8_sanitize);
+	tcase_add_test(tc, test_jsonw_unbalanced);
+	tcase_add_test(tc, test_jsonw_fixed);
+	tcase_add_test(tc, test_jsonw_str_cap);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -80,6 +80,41 @@ START_TEST(test_register_apply_edges)
 }
 END_TEST
 
+START_TEST(test_long_reason_is_stable)
+{
+	struct xsm_state st;
+	char longer[XSM_REASON_MAX + 100], other[XSM_REASON_MAX + 100];
+	uint64_t g;
+
+	memset(longer, 'r', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	xsm_state_init(&st);
+	xsm_state_register(&st, XSM_CHECK_LOGFS, 0);
+	xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_OK, longer, 1);
+	ck_assert_uint_eq(strlen(st.checks[XSM_CHECK_LOGFS].reason),
+	    XSM_REASON_MAX - 1);
+	/* The same over-long reason again: stored cut, but unchanged. */
+	g = st.generation;
+	ck_assert(!xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_OK, longer, 2));
+	ck_assert_uint_eq(st.generation, g);
+	/* A change past the cap is invisible, so it is no change either. */
+	memcpy(other, longer, sizeof(other));
+	other[XSM_REASON_MAX + 10] = 'x';
+	ck_assert(!xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_OK, other, 3));
+	ck_assert_uint_eq(st.generation, g);
+	/* Within the cap it is: the last stored byte, and the length. */
+	other[XSM_REASON_MAX - 2] = 'x';
+	ck_assert(!xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_OK, other, 4));
+	ck_assert_uint_gt(st.generation, g);
+	g = st.generation;
+	other[XSM_REASON_MAX - 2] = '\0';
+	ck_assert(!xsm_state_apply(&st, XSM_CHECK_LOGFS, XSM_OK, other, 5));
+	ck_assert_uint_gt(st.generation, g);
+	ck_assert_uint_eq(strlen(st.checks[XSM_CHECK_LOGFS].reason),
+	    XSM_REASON_MAX - 2);
+}
+END_TEST
+
 START_TEST(test_edge_queue_overflow_keeps_newest)
 {
 	struct xsm_state st;
@@ -150,6 +185,59 @@ START_TEST(test_buf_cap)
 }
 END_TEST
 
+START_TEST(test_buf_edges)
+{
+	struct xsm_buf b;
+
+	xsm_buf_init(&b, 0);
+	ck_assert_ptr_null(b.data);
+	xsm_buf_free(&b);               /* nothing allocated: fine */
+	ck_assert_int_eq(xsm_buf_append(&b, "a\0b", 3), 0);
+	ck_assert_uint_eq(b.len, 3);
+	ck_assert_int_eq(b.data[3], '\0');
+	xsm_buf_reset(&b);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_str_eq(b.data, "");
+	xsm_buf_free(&b);
+	xsm_buf_free(&b);               /* twice: fine */
+	ck_assert_ptr_null(b.data);
+}
+END_TEST
+
+/* Asserts xsm_utf8_len over a whole literal (n = its length). */
+#define UTF8(s, flags, want) \
+	ck_assert_uint_eq(xsm_utf8_len((s), sizeof(s) - 1, (flags)), (want))
+
+START_TEST(test_utf8_len)
+{
+	UTF8("a", 0, 1);
+	UTF8("\x01", 0, 1);             /* ASCII is the caller's call */
+	ck_assert_uint_eq(xsm_utf8_len("", 0, 0), 0);
+	UTF8("\xc3\xa9", 0, 2);
+	UTF8("\xe2\x82\xac", 0, 3);
+	UTF8("\xf0\x9f\x98\x80", 0, 4);
+	UTF8("\xf4\x8f\xbf\xbf", 0, 4);  /* U+10FFFF */
+	UTF8("\x80", 0, 0);             /* stray continuation */
+	UTF8("\xc0\xaf", 0, 0);         /* overlong */
+	UTF8("\xc1\xbf", 0, 0);
+	UTF8("\xe0\x80\xaf", 0, 0);
+	UTF8("\xf0\x80\x80\xaf", 0, 0);
+	UTF8("\xed\xa0\x80", 0, 0);     /* surrogate */
+	UTF8("\xf4\x90\x80\x80", 0, 0); /* past U+10FFFF */
+	UTF8("\xf5\x80\x80\x80", 0, 0);
+	UTF8("\xff", 0, 0);
+	UTF8("\xe2\x82", 0, 0);         /* truncated by n */
+	ck_assert_uint_eq(xsm_utf8_len("\xe2\x82\xac", 2, 0), 0);
+	UTF8("\xe2\x82" "a", 0, 0);      /* or by a non-continuation */
+	/* C1 controls are UTF-8, but not text when the caller says so. */
+	UTF8("\xc2\x9b", 0, 2);
+	UTF8("\xc2\x9b", XSM_UTF8_NO_C1, 0);
+	UTF8("\xc2\x80", XSM_UTF8_NO_C1, 0);
+	UTF8("\xc2\xa0", XSM_UTF8_NO_C1, 2);
+	UTF8("\xc3\x80", XSM_UTF8_NO_C1, 2);
+}
+END_TEST
+
 START_TEST(test_strlcpy_rfc3339)
 {
 	char small[4], ts[32];
@@ -173,9 +261,12 @@ main(void)
 	tcase_add_test(tc, test_rank_and_worse);
 	tcase_add_test(tc, test_status_names);
 	tcase_add_test(tc, test_register_apply_edges);
+	tcase_add_test(tc, test_long_reason_is_stable);
 	tcase_add_test(tc, test_edge_queue_overflow_keeps_newest);
 	tcase_add_test(tc, test_overall);
 	tcase_add_test(tc, test_buf_cap);
+	tcase_add_test(tc, test_buf_edges);
+	tcase_add_test(tc, test_utf8_len);
 	tcase_add_test(tc, test_strlcpy_rfc3339);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
