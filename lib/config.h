@@ -84,7 +84,7 @@ int xsm_parse_duration(const char *s, uint64_t *usec);
 void xsm_format_duration(uint64_t usec, char *out, size_t size);
 /*
  * Sizes: an integer with an optional unit K, M, G (powers of 1024).
- * xsm_parse_size returns 0, or -EINVAL / -ERANGE and leaves *bytes alone.
+ * xsm_parse_size returns 0, or -EINVAL / -ERANGE (*bytes is then unspecified).
  * xsm_format_size writes the canonical form (the largest unit that
  * divides it exactly: "4K", "1M", "1000") into out, truncating to size.
  */
