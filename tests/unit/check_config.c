@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* check_config.c: config parsing, validation, printing and units. */
 #include <check.h>
+
+#include "ck_run.h"
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -573,11 +575,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(config_suite());
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* check_hyst.c: hysteresis levels on fixed timelines. */
 #include <check.h>
+
+#include "ck_run.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,11 +187,5 @@ hyst_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(hyst_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(hyst_suite());
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* check_logfs.c: the /var/log evaluation on fixed timelines. */
 #include <check.h>
+
+#include "ck_run.h"
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -450,11 +452,5 @@ logfs_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(logfs_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(logfs_suite());
 }

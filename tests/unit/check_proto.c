@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* check_proto.c: the control request grammar and the line framer. */
 #include <check.h>
+
+#include "ck_run.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,11 +366,5 @@ proto_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(proto_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(proto_suite());
 }

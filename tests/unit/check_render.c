@@ -4,6 +4,8 @@
  * (files in tests/render/), then structural checks through yajl's parser.
  */
 #include <check.h>
+
+#include "ck_run.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -376,8 +378,6 @@ main(void)
 {
 	Suite *s = suite_create("render");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_status_golden);
 	tcase_add_test(tc, test_status_structure);
@@ -389,9 +389,5 @@ main(void)
 	tcase_add_test(tc, test_jsonw_fixed);
 	tcase_add_test(tc, test_jsonw_str_cap);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* check_state.c: the check table, edges, overall status, util helpers. */
 #include <check.h>
+
+#include "ck_run.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,8 +257,6 @@ main(void)
 {
 	Suite *s = suite_create("state");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_rank_and_worse);
 	tcase_add_test(tc, test_status_names);
@@ -269,9 +269,5 @@ main(void)
 	tcase_add_test(tc, test_utf8_len);
 	tcase_add_test(tc, test_strlcpy_rfc3339);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* check_trend.c: the burst-robust growth rate on fixed timelines. */
 #include <check.h>
+
+#include "ck_run.h"
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -300,11 +302,5 @@ trend_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(trend_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(trend_suite());
 }
