@@ -19,6 +19,9 @@
 
 struct xsmd_logfs_dwatch {
 	int wd;
+	unsigned depth;           /* 0 for the root */
+	uint64_t ino;             /* on dev */
+	bool seen;                /* met by the walk in progress */
 	char *rel;                /* relative to the path, "" for the root */
 };
 
@@ -41,7 +44,9 @@ struct xsmd_logfs_iwatch {
 	unsigned n_dirs;
 	struct xsmd_logfs_hwatch held[XSMD_LOGFS_HELD_MAX];
 	unsigned n_held;
-	bool warned_cap;
+	bool capped;              /* a directory was refused since the last
+	                             complete walk */
+	bool warned_cap;          /* the cap warning is out, until it clears */
 	bool warned_watch;
 };
 
@@ -49,7 +54,10 @@ struct xsmd_logfs_iwatch {
 struct xsmd_logfs_ievents {
 	uint64_t events;          /* events read */
 	bool urgent;              /* sample now, do not wait for settle */
-	bool rewatch;             /* the root went away or events were lost */
+	bool rewatch;             /* the root went away: start afresh */
+	bool rewalk;              /* events were lost (queue overflow), or a
+	                             slot freed while capped: add what is
+	                             missing, keep the rest */
 	bool scan;                /* entries were deleted or moved away */
 	bool freed;               /* a deleted-but-open file was released */
 	bool released;            /* space may still be freed after the event */
@@ -71,6 +79,15 @@ void xsmd_logfs_iwatch_close(struct xsmd_logfs_iwatch *iw);
 int xsmd_logfs_iwatch_open(struct xsmd_logfs_iwatch *iw, const char *path);
 
 /*
+ * Walks the watched tree again, keeping every watch that is still right
+ * (the deleted-file ones too): adds missing directories, corrects the
+ * paths of moved ones and drops those no longer in the tree. Cheap enough
+ * for every queue overflow. Returns 0, or a negative errno when the root
+ * itself is gone or replaced (then reopen).
+ */
+int xsmd_logfs_iwatch_rewalk(struct xsmd_logfs_iwatch *iw);
+
+/*
  * Reads every queued event (a bounded number of reads), keeps the
  * directory set current (new subdirectories), and accumulates into *out.
  * A released deleted file is taken out of scan's figures.
@@ -85,8 +102,13 @@ void xsmd_logfs_iwatch_drain(struct xsmd_logfs_iwatch *iw,
 bool xsmd_logfs_iwatch_refresh(struct xsmd_logfs_iwatch *iw,
     struct xsm_logfs_scan *scan);
 
-/* Replaces the deleted-file watches with those of a new scan. */
+/*
+ * Replaces the deleted-file watches with those of a new scan. A file
+ * whose holder closed it meanwhile (scans take several loop turns) is
+ * taken out of scan.
+ */
 void xsmd_logfs_iwatch_held(struct xsmd_logfs_iwatch *iw,
-    const struct xsmd_logfs_held *held, unsigned n);
+    const struct xsmd_logfs_held *held, unsigned n,
+    struct xsm_logfs_scan *scan);
 
 #endif

@@ -9,6 +9,12 @@
  * previous walk is kept as a sorted array of (path hash, bytes), 16 bytes
  * per entry, at most XSMD_LOGFS_SCAN_ENTRIES_MAX entries.
  *
+ * A scan is a state machine run in steps (the open directories are kept on
+ * an explicit stack, at most SCAN_DEPTH_MAX deep), so the watcher can
+ * spread 20000 entries and every fd link of a busy dom0 over many loop
+ * turns. Results go to a buffer of our own and are handed over only when
+ * the whole scan is done, so readers never see half a scan.
+ *
  * Everything is read-only. Directories are opened with O_NOATIME where we
  * may, so walking the tree does not even update atimes on the watched fs.
  */
@@ -19,20 +25,43 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "logfs_scan.h"
 
-#define DELETED_SUFFIX " (deleted)"
-#define SEEN_INODES_MAX 4096
+#define SCAN_CHUNK 250          /* units between two clock reads */
 
 struct fent {
 	uint64_t hash;
 	uint64_t bytes;
 };
+
+/* One open directory of the tree walk. */
+struct frame {
+	DIR *dir;
+	size_t rel_len;         /* rel before this directory's name */
+	uint64_t self;          /* the directory's own blocks */
+	uint64_t total;         /* what is below it so far */
+};
+
+struct walk {
+	struct frame fr[XSMD_LOGFS_SCAN_DEPTH_MAX];
+	unsigned n_fr;
+	int err;
+	unsigned entries;
+	struct fent *cur;
+	size_t n_cur, cap_cur;
+	bool oom;
+	size_t rel_len;
+	char rel[PATH_MAX];
+};
+
+enum phase { PH_IDLE, PH_TREE, PH_DELETED, PH_DONE };
 
 struct xsmd_logfs_scanner {
 	struct fent *prev;      /* sorted by hash */
@@ -40,19 +69,17 @@ struct xsmd_logfs_scanner {
 	bool have_prev;         /* prev is a baseline for growth */
 	bool prev_truncated;    /* prev missed files: "new" is unknowable */
 	uint64_t prev_mono;
-};
 
-struct walk {
-	const struct xsmd_logfs_scan_req *req;
-	struct xsmd_logfs_scanner *sc;
-	struct xsm_logfs_scan *out;
+	/* The scan in progress. */
+	enum phase phase;
+	struct xsmd_logfs_scan_req req;
+	char root[PATH_MAX];
 	unsigned top;
-	unsigned entries;
-	struct fent *cur;
-	size_t n_cur, cap_cur;
-	bool oom;
-	size_t rel_len;
-	char rel[PATH_MAX];
+	struct walk w;
+	struct xsmd_logfs_dwalk d;
+	struct xsm_logfs_scan next;
+	unsigned turns;
+	uint64_t worst_usec;    /* the longest turn */
 };
 
 struct xsmd_logfs_scanner *
@@ -75,14 +102,20 @@ xsmd_logfs_scanner_free(struct xsmd_logfs_scanner *sc)
 {
 	if (sc == NULL)
 		return;
+	xsmd_logfs_scan_abort(sc);
 	xsmd_logfs_scanner_forget(sc);
 	free(sc);
 }
 
-static unsigned
-clamp_top(unsigned top)
+int
+xsmd_logfs_open_dir(int dfd, const char *name, int extra)
 {
-	return top > XSM_LOGFS_TOP_MAX ? XSM_LOGFS_TOP_MAX : top;
+	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | extra;
+	int fd = openat(dfd, name, flags | O_NOATIME);
+
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dfd, name, flags);
+	return fd;
 }
 
 /* FNV-1a: paths only need to be told apart, not protected from anyone. */
@@ -106,27 +139,47 @@ fent_cmp(const void *a, const void *b)
 	return x->hash < y->hash ? -1 : x->hash > y->hash;
 }
 
-/* Sorted list of at most top entries, largest key first. */
+void *
+xsmd_logfs_capped_insert(void *base, unsigned *n, unsigned cap, size_t size,
+    size_t key_off, int64_t key)
+{
+	char *b = base;
+	unsigned pos = *n, keep;
+	int64_t k;
+
+	/* An 8-byte key (uint64_t bytes or int64_t growth) read as int64_t:
+	 * no size we meet comes near 2^63. */
+	for (; pos > 0; pos--) {
+		memcpy(&k, b + (pos - 1) * size + key_off, sizeof(k));
+		if (key <= k)
+			break;
+	}
+	if (pos >= cap)
+		return NULL;
+	keep = *n < cap ? *n : cap - 1;
+	memmove(b + (pos + 1) * size, b + pos * size, (keep - pos) * size);
+	if (*n < cap)
+		(*n)++;
+	return b + pos * size;
+}
+
 static void
 top_insert(struct xsm_logfs_file *list, unsigned *n, unsigned top,
     const char *path, uint64_t bytes, int64_t growth, bool by_growth)
 {
-	int64_t key = by_growth ? growth : (int64_t)bytes;
-	unsigned pos = *n, keep;
+	struct xsm_logfs_file *f = xsmd_logfs_capped_insert(list, n, top,
+	    sizeof(*list), by_growth ? offsetof(struct xsm_logfs_file, growth) :
+	    offsetof(struct xsm_logfs_file, bytes),
+	    by_growth ? growth : (int64_t)bytes);
 
-	while (pos > 0 && key > (by_growth ? list[pos - 1].growth :
-	    (int64_t)list[pos - 1].bytes))
-		pos--;
-	if (pos >= top)
+	if (f == NULL)
 		return;
-	keep = *n < top ? *n : top - 1;
-	memmove(&list[pos + 1], &list[pos], (keep - pos) * sizeof(*list));
-	xsm_strlcpy(list[pos].path, path, sizeof(list[pos].path));
-	list[pos].bytes = bytes;
-	list[pos].growth = growth;
-	if (*n < top)
-		(*n)++;
+	xsm_strlcpy(f->path, path, sizeof(f->path));
+	f->bytes = bytes;
+	f->growth = growth;
 }
+
+/* --- tree walk --------------------------------------------------------- */
 
 static int64_t
 growth_of(const struct xsmd_logfs_scanner *sc, uint64_t hash, uint64_t bytes)
@@ -167,23 +220,24 @@ table_add(struct walk *w, uint64_t hash, uint64_t bytes)
 }
 
 static void
-entry_done(struct walk *w, mode_t mode, uint64_t bytes)
+entry_done(struct xsmd_logfs_scanner *sc, mode_t mode, uint64_t bytes)
 {
+	struct walk *w = &sc->w;
 	bool dir = S_ISDIR(mode);
 	uint64_t h = hash_str(w->rel, w->rel_len, dir);
-	int64_t growth = growth_of(w->sc, h, bytes);
-	struct xsm_logfs_scan *o = w->out;
+	int64_t growth = growth_of(sc, h, bytes);
+	struct xsm_logfs_scan *o = &sc->next;
 
 	table_add(w, h, bytes);
 	if (dir) {
-		top_insert(o->dirs, &o->n_dirs, w->top, w->rel, bytes,
+		top_insert(o->dirs, &o->n_dirs, sc->top, w->rel, bytes,
 		    growth, false);
 	} else if (S_ISREG(mode)) {
 		o->files_seen++;
-		top_insert(o->files, &o->n_files, w->top, w->rel, bytes,
+		top_insert(o->files, &o->n_files, sc->top, w->rel, bytes,
 		    growth, false);
 		if (growth > 0)
-			top_insert(o->growers, &o->n_growers, w->top, w->rel,
+			top_insert(o->growers, &o->n_growers, sc->top, w->rel,
 			    bytes, growth, true);
 	}
 }
@@ -202,353 +256,265 @@ rel_push(struct walk *w, const char *name)
 	return true;
 }
 
-static int
-open_dir_at(int dfd, const char *name, int nofollow)
-{
-	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | nofollow;
-	int fd = openat(dfd, name, flags | O_NOATIME);
-
-	/* O_NOATIME needs ownership or CAP_FOWNER. */
-	if (fd < 0 && errno == EPERM)
-		fd = openat(dfd, name, flags);
-	return fd;
-}
-
-static void walk_dir(struct walk *w, int dfd, unsigned depth,
-    uint64_t *total);
-
-static uint64_t
-walk_subdir(struct walk *w, int parent, const char *name, unsigned depth)
-{
-	uint64_t sub = 0;
-	int fd;
-
-	if (depth + 1 >= XSMD_LOGFS_SCAN_DEPTH_MAX) {
-		w->out->truncated = true;
-		return 0;
-	}
-	fd = open_dir_at(parent, name, O_NOFOLLOW);
-	if (fd < 0)
-		return 0;  /* raced with a delete, or unreadable: skip it */
-	walk_dir(w, fd, depth + 1, &sub);
-	return sub;
-}
-
-/* Takes ownership of dfd. Adds the allocated bytes below it to *total. */
 static void
-walk_dir(struct walk *w, int dfd, unsigned depth, uint64_t *total)
+rel_pop(struct walk *w, size_t len)
 {
-	struct dirent *de;
-	struct stat st;
+	w->rel_len = len;
+	w->rel[len] = '\0';
+}
+
+/* Descends into name (rel already names it). False: not entered. */
+static bool
+tree_push(struct xsmd_logfs_scanner *sc, int parent, const char *name,
+    size_t rel_len, uint64_t self)
+{
+	struct walk *w = &sc->w;
 	DIR *dir;
-
-	if ((dir = fdopendir(dfd)) == NULL) {
-		close(dfd);
-		return;
-	}
-	while ((de = readdir(dir)) != NULL) {
-		size_t saved = w->rel_len;
-		uint64_t bytes;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (w->entries >= XSMD_LOGFS_SCAN_ENTRIES_MAX) {
-			w->out->truncated = true;
-			break;
-		}
-		if (fstatat(dirfd(dir), de->d_name, &st,
-		    AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (st.st_dev != w->req->dev)
-			continue;  /* another mount below ours: not our space */
-		w->entries++;
-		if (!rel_push(w, de->d_name)) {
-			w->out->truncated = true;
-			continue;
-		}
-		bytes = (uint64_t)st.st_blocks * 512;
-		if (S_ISDIR(st.st_mode))
-			bytes += walk_subdir(w, dirfd(dir), de->d_name, depth);
-		entry_done(w, st.st_mode, bytes);
-		*total += bytes;
-		w->rel_len = saved;
-		w->rel[saved] = '\0';
-	}
-	closedir(dir);
-}
-
-static void
-scan_reset_tree(struct xsm_logfs_scan *out)
-{
-	out->files_seen = 0;
-	out->truncated = false;
-	out->n_files = out->n_dirs = out->n_growers = 0;
-}
-
-int
-xsmd_logfs_scan_tree(struct xsmd_logfs_scanner *sc,
-    const struct xsmd_logfs_scan_req *req, struct xsm_logfs_scan *out)
-{
-	struct walk w = { .req = req, .sc = sc, .out = out };
-	struct xsmd_logfs_scanner *s = sc;
-	uint64_t total = 0;
-	struct stat st;
 	int fd;
 
-	fd = open_dir_at(AT_FDCWD, req->root, 0);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || st.st_dev != req->dev) {
-		/* The path moved to another fs since the sample: next time. */
+	if (w->n_fr >= XSMD_LOGFS_SCAN_DEPTH_MAX) {
+		sc->next.truncated = true;
+		return false;
+	}
+	if ((fd = xsmd_logfs_open_dir(parent, name, O_NOFOLLOW)) < 0)
+		return false;  /* raced with a delete, or unreadable: skip it */
+	if ((dir = fdopendir(fd)) == NULL) {
 		close(fd);
-		return -ESTALE;
+		return false;
 	}
-	w.top = clamp_top(req->top);
-	scan_reset_tree(out);
-	walk_dir(&w, fd, 0, &total);
-
-	out->valid = true;
-	out->at_usec = req->now_wall;
-	out->window_usec = s->have_prev ? req->now_mono - s->prev_mono : 0;
-	free(s->prev);
-	if (w.oom) {
-		free(w.cur);
-		s->prev = NULL;
-		s->n_prev = 0;
-		s->have_prev = false;
-		return 0;
-	}
-	if (w.n_cur > 0)  /* qsort(NULL, 0) is undefined behaviour */
-		qsort(w.cur, w.n_cur, sizeof(*w.cur), fent_cmp);
-	s->prev = w.cur;
-	s->n_prev = w.n_cur;
-	s->have_prev = true;
-	s->prev_truncated = out->truncated;
-	s->prev_mono = req->now_mono;
-	return 0;
-}
-
-/* --- /proc/PID/fd walk ------------------------------------------------ */
-
-struct dwalk {
-	const struct xsmd_logfs_scan_req *req;
-	struct xsm_logfs_scan *out;
-	struct xsmd_logfs_held *held;
-	unsigned n_held;
-	unsigned top;
-	int procfd;
-	uint64_t seen[SEEN_INODES_MAX];  /* inodes counted: one entry each */
-	unsigned n_seen;
-	size_t prefix_len;
-	char prefix[PATH_MAX];
-};
-
-static bool
-seen_inode(struct dwalk *w, uint64_t ino)
-{
-	for (unsigned i = 0; i < w->n_seen; i++)
-		if (w->seen[i] == ino)
-			return true;
-	/* Past the cap a second holder may be counted twice; say so rather
-	 * than allocate without bound. */
-	if (w->n_seen < SEEN_INODES_MAX)
-		w->seen[w->n_seen++] = ino;
-	return false;
-}
-
-static void
-read_comm(int procfd, int pid, char *comm, size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	comm[0] = '\0';
-	snprintf(path, sizeof(path), "%d/comm", pid);
-	if ((fd = openat(procfd, path, O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	n = read(fd, comm, size - 1);
-	close(fd);
-	if (n <= 0) {
-		comm[0] = '\0';
-		return;
-	}
-	comm[n] = '\0';
-	comm[strcspn(comm, "\n")] = '\0';
-}
-
-static void
-held_insert(struct dwalk *w, const struct xsmd_logfs_held *h)
-{
-	unsigned pos = w->n_held, keep;
-
-	while (pos > 0 && h->bytes > w->held[pos - 1].bytes)
-		pos--;
-	if (pos >= XSMD_LOGFS_HELD_MAX)
-		return;
-	keep = w->n_held < XSMD_LOGFS_HELD_MAX ? w->n_held :
-	    XSMD_LOGFS_HELD_MAX - 1;
-	memmove(&w->held[pos + 1], &w->held[pos], (keep - pos) * sizeof(*h));
-	w->held[pos] = *h;
-	if (w->n_held < XSMD_LOGFS_HELD_MAX)
-		w->n_held++;
-}
-
-static void
-deleted_insert(struct dwalk *w, int pid, int fd, const char *target,
-    uint64_t bytes)
-{
-	struct xsm_logfs_scan *o = w->out;
-	struct xsm_logfs_deleted *e;
-	unsigned pos = o->n_deleted, keep;
-
-	while (pos > 0 && bytes > o->deleted[pos - 1].bytes)
-		pos--;
-	if (pos >= w->top)
-		return;
-	keep = o->n_deleted < w->top ? o->n_deleted : w->top - 1;
-	memmove(&o->deleted[pos + 1], &o->deleted[pos],
-	    (keep - pos) * sizeof(*e));
-	e = &o->deleted[pos];
-	e->pid = pid;
-	e->fd = fd;
-	e->bytes = bytes;
-	xsm_strlcpy(e->path, target, sizeof(e->path));
-	read_comm(w->procfd, pid, e->comm, sizeof(e->comm));
-	if (o->n_deleted < w->top)
-		o->n_deleted++;
-}
-
-static void
-found_deleted(struct dwalk *w, int pid, int fd, const char *target,
-    const struct stat *st)
-{
-	struct xsmd_logfs_held h = {
-		.pid = pid, .fd = fd, .ino = st->st_ino,
-		.bytes = (uint64_t)st->st_blocks * 512,
-	};
-
-	if (seen_inode(w, h.ino))
-		return;
-	w->out->deleted_count++;
-	w->out->deleted_bytes += h.bytes;
-	deleted_insert(w, pid, fd, target, h.bytes);
-	held_insert(w, &h);
-}
-
-/* Is the link target an unlinked regular file of ours? Strips the suffix. */
-static bool
-is_ours_deleted(struct dwalk *w, int fdd, const char *name, char *target,
-    struct stat *st)
-{
-	size_t len = strlen(target), sl = strlen(DELETED_SUFFIX);
-
-	if (len <= sl || strcmp(target + len - sl, DELETED_SUFFIX) != 0)
-		return false;
-	/* Follows the magic link to the open file itself. */
-	if (fstatat(fdd, name, st, 0) < 0)
-		return false;
-	/* nlink 0: a name removed from a file with other links frees no
-	 * space, and a live file may really be called "x (deleted)". */
-	if (!S_ISREG(st->st_mode) || st->st_dev != w->req->dev ||
-	    st->st_nlink != 0)
-		return false;
-	target[len - sl] = '\0';
-	if (w->req->need_prefix &&
-	    strncmp(target, w->prefix, w->prefix_len) != 0)
-		return false;
+	w->fr[w->n_fr++] = (struct frame){ .dir = dir, .rel_len = rel_len,
+	    .self = self };
 	return true;
 }
 
+/* A directory is finished: it counts, with all below it, in its parent. */
 static void
-scan_pid(struct dwalk *w, const char *pid_s)
+tree_pop(struct xsmd_logfs_scanner *sc)
 {
-	char path[64], target[PATH_MAX];
+	struct walk *w = &sc->w;
+	struct frame f = w->fr[--w->n_fr];
+
+	closedir(f.dir);
+	if (w->n_fr == 0)
+		return;  /* the root itself is not listed */
+	entry_done(sc, S_IFDIR, f.self + f.total);
+	w->fr[w->n_fr - 1].total += f.self + f.total;
+	rel_pop(w, f.rel_len);
+}
+
+/* One directory entry of the walk. */
+static void
+tree_step(struct xsmd_logfs_scanner *sc)
+{
+	struct walk *w = &sc->w;
+	struct frame *f = &w->fr[w->n_fr - 1];
 	struct dirent *de;
 	struct stat st;
-	DIR *dir;
-	int fdd, pid = atoi(pid_s);
+	size_t saved;
+	uint64_t bytes;
 
-	snprintf(path, sizeof(path), "%s/fd", pid_s);
-	fdd = openat(w->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fdd < 0) {
-		if (errno == EACCES)  /* not root: other users' fds are hidden */
-			w->out->deleted_error = EACCES;
-		return;               /* ENOENT: the process exited */
-	}
-	if ((dir = fdopendir(fdd)) == NULL) {
-		close(fdd);
+	if ((de = readdir(f->dir)) == NULL) {
+		tree_pop(sc);
 		return;
 	}
-	while ((de = readdir(dir)) != NULL) {
-		ssize_t n;
-
-		if (de->d_name[0] == '.')
-			continue;
-		n = readlinkat(dirfd(dir), de->d_name, target,
-		    sizeof(target) - 1);
-		if (n <= 0)
-			continue;
-		target[n] = '\0';
-		if (is_ours_deleted(w, dirfd(dir), de->d_name, target, &st))
-			found_deleted(w, pid, atoi(de->d_name), target, &st);
+	if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		return;
+	if (w->entries >= XSMD_LOGFS_SCAN_ENTRIES_MAX) {
+		sc->next.truncated = true;
+		tree_pop(sc);  /* and each parent at its next entry */
+		return;
 	}
-	closedir(dir);
+	if (fstatat(dirfd(f->dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    st.st_dev != sc->req.dev)
+		return;  /* gone, or another mount below ours: not our space */
+	w->entries++;
+	saved = w->rel_len;
+	if (!rel_push(w, de->d_name)) {
+		sc->next.truncated = true;
+		return;
+	}
+	bytes = (uint64_t)st.st_blocks * 512;
+	if (S_ISDIR(st.st_mode) &&
+	    tree_push(sc, dirfd(f->dir), de->d_name, saved, bytes))
+		return;  /* counted when it is finished */
+	entry_done(sc, st.st_mode, bytes);
+	f->total += bytes;
+	rel_pop(w, saved);
 }
 
 static void
-set_prefix(struct dwalk *w, const char *root)
+tree_begin(struct xsmd_logfs_scanner *sc)
 {
-	char real[PATH_MAX];
+	struct xsm_logfs_scan *o = &sc->next;
+	struct stat st;
+	DIR *dir;
+	int fd;
 
-	/* Links name the file as the kernel resolved it: compare resolved. */
-	if (realpath(root, real) == NULL)
-		xsm_strlcpy(real, root, sizeof(real));
-	w->prefix_len = strlen(real);
-	while (w->prefix_len > 0 && real[w->prefix_len - 1] == '/')
-		real[--w->prefix_len] = '\0';
-	snprintf(w->prefix, sizeof(w->prefix), "%s/", real);
-	w->prefix_len = strlen(w->prefix);
+	memset(&sc->w, 0, sizeof(sc->w));
+	o->files_seen = 0;
+	o->truncated = false;
+	o->n_files = o->n_dirs = o->n_growers = 0;
+	if ((fd = xsmd_logfs_open_dir(AT_FDCWD, sc->root, 0)) < 0) {
+		sc->w.err = -errno;
+		return;
+	}
+	if (fstat(fd, &st) < 0 || st.st_dev != sc->req.dev) {
+		/* The path moved to another fs since the sample: next time. */
+		close(fd);
+		sc->w.err = -ESTALE;
+		return;
+	}
+	if ((dir = fdopendir(fd)) == NULL) {
+		sc->w.err = -errno;
+		close(fd);
+		return;
+	}
+	sc->w.fr[sc->w.n_fr++] = (struct frame){ .dir = dir };
 }
 
-int
-xsmd_logfs_scan_deleted(const struct xsmd_logfs_scan_req *req,
-    struct xsm_logfs_scan *out, struct xsmd_logfs_held *held,
-    unsigned *n_held)
+/* The walk is complete: it becomes the baseline for the next growth. */
+static void
+tree_finish(struct xsmd_logfs_scanner *sc)
 {
-	struct dwalk *w;
-	struct dirent *de;
-	DIR *proc;
-	int fd, r = 0;
+	struct walk *w = &sc->w;
 
-	out->deleted_error = 0;
-	out->deleted_bytes = 0;
-	out->deleted_count = 0;
-	out->n_deleted = 0;
-	*n_held = 0;
-	if ((w = calloc(1, sizeof(*w))) == NULL)
-		return -ENOMEM;
-	w->req = req;
-	w->out = out;
-	w->held = held;
-	w->top = clamp_top(req->top);
-	set_prefix(w, req->root);
-	fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || (proc = fdopendir(fd)) == NULL) {
-		r = -errno;
-		out->deleted_error = errno;
-		if (fd >= 0)
-			close(fd);
-		free(w);
-		return r;
+	if (w->err < 0)
+		return;
+	sc->next.at_usec = sc->req.now_wall;
+	sc->next.window_usec = sc->have_prev ?
+	    sc->req.now_mono - sc->prev_mono : 0;
+	free(sc->prev);
+	sc->prev = NULL;
+	sc->n_prev = 0;
+	sc->have_prev = false;
+	if (w->oom) {
+		free(w->cur);
+	} else {
+		if (w->n_cur > 0)  /* qsort(NULL, 0) is undefined behaviour */
+			qsort(w->cur, w->n_cur, sizeof(*w->cur), fent_cmp);
+		sc->prev = w->cur;
+		sc->n_prev = w->n_cur;
+		sc->have_prev = true;
+		sc->prev_truncated = sc->next.truncated;
+		sc->prev_mono = sc->req.now_mono;
 	}
-	w->procfd = fd;
-	while ((de = readdir(proc)) != NULL)
-		if (de->d_name[0] >= '1' && de->d_name[0] <= '9' &&
-		    strspn(de->d_name, "0123456789") == strlen(de->d_name))
-			scan_pid(w, de->d_name);
-	closedir(proc);
-	*n_held = w->n_held;
-	free(w);
-	return r;
+	w->cur = NULL;
+	w->n_cur = w->cap_cur = 0;
+}
+
+/* --- the scan as a whole ---------------------------------------------- */
+
+void
+xsmd_logfs_scan_abort(struct xsmd_logfs_scanner *sc)
+{
+	while (sc->w.n_fr > 0)
+		closedir(sc->w.fr[--sc->w.n_fr].dir);
+	free(sc->w.cur);
+	sc->w.cur = NULL;
+	sc->w.n_cur = sc->w.cap_cur = 0;
+	xsmd_logfs_deleted_abort(&sc->d);
+	sc->phase = PH_IDLE;
+}
+
+void
+xsmd_logfs_scan_start(struct xsmd_logfs_scanner *sc,
+    const struct xsmd_logfs_scan_req *req)
+{
+	xsmd_logfs_scan_abort(sc);
+	sc->req = *req;
+	xsm_strlcpy(sc->root, req->root, sizeof(sc->root));
+	sc->req.root = sc->root;
+	sc->top = req->top > XSM_LOGFS_TOP_MAX ? XSM_LOGFS_TOP_MAX : req->top;
+	sc->turns = 0;
+	sc->worst_usec = 0;
+	tree_begin(sc);
+	sc->phase = PH_TREE;
+}
+
+bool
+xsmd_logfs_scan_busy(const struct xsmd_logfs_scanner *sc)
+{
+	return sc->phase == PH_TREE || sc->phase == PH_DELETED;
+}
+
+static bool
+scan_step(struct xsmd_logfs_scanner *sc, unsigned budget)
+{
+	for (; budget > 0; budget--) {
+		if (sc->phase == PH_TREE && sc->w.n_fr > 0) {
+			tree_step(sc);
+		} else if (sc->phase == PH_TREE) {
+			tree_finish(sc);
+			xsmd_logfs_deleted_begin(&sc->d, &sc->req, sc->top,
+			    &sc->next);
+			sc->phase = PH_DELETED;
+		} else if (sc->phase == PH_DELETED) {
+			if (!xsmd_logfs_deleted_step(&sc->d))
+				sc->phase = PH_DONE;
+		} else {
+			break;
+		}
+	}
+	return sc->phase == PH_DONE;
+}
+
+static uint64_t
+mono_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+bool
+xsmd_logfs_scan_turn(struct xsmd_logfs_scanner *sc, unsigned entries,
+    uint64_t usec)
+{
+	uint64_t t0 = mono_usec(), spent;
+	bool done;
+
+	for (unsigned n = 0;; n += SCAN_CHUNK) {
+		done = scan_step(sc, SCAN_CHUNK);
+		spent = mono_usec() - t0;
+		if (done || n + SCAN_CHUNK >= entries || spent >= usec)
+			break;
+	}
+	sc->turns++;
+	if (spent > sc->worst_usec)
+		sc->worst_usec = spent;
+	return done;
+}
+
+void
+xsmd_logfs_scan_result(struct xsmd_logfs_scanner *sc,
+    struct xsm_logfs_scan *out, struct xsmd_logfs_scan_done *done)
+{
+	const struct xsm_logfs_scan *n = &sc->next;
+
+	done->turns = sc->turns;
+	done->worst_usec = sc->worst_usec;
+	done->tree_err = sc->w.err;
+	done->deleted_err = sc->d.err;
+	done->n_held = sc->d.n_held;
+	memcpy(done->held, sc->d.held, sc->d.n_held * sizeof(sc->d.held[0]));
+	if (sc->w.err == 0) {
+		out->valid = true;
+		out->at_usec = n->at_usec;
+		out->window_usec = n->window_usec;
+		out->files_seen = n->files_seen;
+		out->truncated = n->truncated;
+		out->n_files = n->n_files;
+		out->n_dirs = n->n_dirs;
+		out->n_growers = n->n_growers;
+		memcpy(out->files, n->files, sizeof(n->files));
+		memcpy(out->dirs, n->dirs, sizeof(n->dirs));
+		memcpy(out->growers, n->growers, sizeof(n->growers));
+	}
+	out->deleted_error = n->deleted_error;
+	out->deleted_bytes = n->deleted_bytes;
+	out->deleted_count = n->deleted_count;
+	out->n_deleted = n->n_deleted;
+	memcpy(out->deleted, n->deleted, sizeof(n->deleted));
+	sc->phase = PH_IDLE;
 }

@@ -104,8 +104,8 @@ hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 
 /*
  * A watcher that cannot take the new config is stopped, so nothing half
- * set up stays armed; its check goes absent until the next good reload
- * starts it again.
+ * set up stays armed; the next good reload starts it again. Its check
+ * stays present as unknown with the reason, so the failure is visible.
  */
 static void
 watchers_reload(struct xsmd *d, const struct xsm_config *old)

@@ -20,6 +20,11 @@
  *    which inotify cannot see;
  *  - a slow safety timer (writes through mmap, anything missed).
  *
+ * The slow scan (tree walk, /proc/PID/fd walk; logfs_scan.c) runs in
+ * turns of at most SCAN_TURN_ENTRIES entries or SCAN_TURN_USEC, each
+ * continued from a zero-delay timer, so control replies and events get in
+ * between; the previous scan stays visible until the new one is complete.
+ *
  * Mount policy (what a dom0 admin expects). The first st_dev seen for the
  * path is the expected one (at start, or when a path missing at start
  * first appears). Later:
@@ -32,14 +37,12 @@
  *    partition, or a partition mounted on a path that had none): "filesystem
  *    replaced", a warning on top of the normal evaluation, until `reload`
  *    (SIGHUP) accepts the new filesystem as the expected one.
+ * The policy itself lives in logfs_fs.c (xsmd_logfs_sample).
  */
 #include <sys/epoll.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <sys/sysmacros.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +56,8 @@
 #define SCAN_MIN_GAP_USEC (10 * XSM_USEC_PER_SEC)
 #define RECHECK_SEC 1.0
 #define ALERT_RESAMPLE_USEC (5 * XSM_USEC_PER_SEC)
+#define SCAN_TURN_ENTRIES 2000
+#define SCAN_TURN_USEC 5000
 
 struct logfs_watch {
 	struct xsmd *d;
@@ -60,16 +65,9 @@ struct logfs_watch {
 	struct xsm_logfs_eval eval;
 	struct xsmd_logfs_scanner *scanner;
 	uint64_t scanner_dev;
+	bool failed;              /* a reload failed: all stopped, check kept */
 
-	/* Baseline for the mount policy above. */
-	bool have_dev;
-	uint64_t expected_dev;
-
-	/* mountinfo facts, reread only when the dev changes. */
-	bool info_valid;
-	uint64_t info_dev;
-	char mountpoint[XSM_PATH_MAX];
-	char fstype[32];
+	struct xsmd_logfs_mount mnt;  /* the mount policy above */
 
 	struct xsmd_logfs_iwatch iw;
 	ev_io iio;
@@ -82,6 +80,7 @@ struct logfs_watch {
 	ev_timer safety;
 	ev_timer scan_tm;
 	ev_timer scan_later;
+	ev_timer scan_turn;       /* zero delay: the next turn of a scan */
 	ev_timer recheck;         /* one more sample after a release */
 	bool scanned;
 	bool warned_scan;
@@ -95,84 +94,6 @@ secs(uint64_t usec)
 }
 
 /* --- sampling ---------------------------------------------------------- */
-
-static void
-refresh_info(struct logfs_watch *w, uint64_t dev)
-{
-	if (w->info_valid && w->info_dev == dev)
-		return;
-	xsmd_logfs_mountinfo(dev, w->path, w->mountpoint,
-	    sizeof(w->mountpoint), w->fstype, sizeof(w->fstype));
-	w->info_valid = true;
-	w->info_dev = dev;
-}
-
-/* Takes one sample. Returns true when the fs was replaced (see above). */
-static bool
-take_sample(struct logfs_watch *w, struct xsm_logfs_sample *s)
-{
-	struct statvfs sv;
-	struct stat st;
-	bool mnt;
-
-	memset(s, 0, sizeof(*s));
-	s->mono_usec = xsmd_now_mono();
-	s->expected_dev = w->expected_dev;
-	if (stat(w->path, &st) < 0) {
-		s->error = errno;
-		return false;
-	}
-	if (!w->have_dev) {
-		/* The first dev seen is the one expected (start, or the first
-		 * appearance of a path missing at start). */
-		w->have_dev = true;
-		w->expected_dev = st.st_dev;
-	}
-	s->dev = st.st_dev;
-	s->expected_dev = w->expected_dev;
-	refresh_info(w, st.st_dev);
-	xsm_strlcpy(s->mountpoint, w->mountpoint, sizeof(s->mountpoint));
-	xsm_strlcpy(s->fstype, w->fstype, sizeof(s->fstype));
-	if (statvfs(w->path, &sv) < 0) {
-		s->error = errno;
-		return false;
-	}
-	xsmd_logfs_fill_statvfs(s, &sv);
-	if (st.st_dev == w->expected_dev)
-		return false;
-	mnt = xsmd_logfs_is_mountpoint(w->path, &st);
-	s->mount_changed = !mnt;
-	return mnt;
-}
-
-static bool
-sample_differs(const struct xsm_logfs_sample *x,
-    const struct xsm_logfs_sample *y)
-{
-	return x->error != y->error || x->dev != y->dev ||
-	    x->mount_changed != y->mount_changed ||
-	    x->bytes_total != y->bytes_total || x->bytes_used != y->bytes_used ||
-	    x->bytes_avail != y->bytes_avail ||
-	    x->inodes_used != y->inodes_used ||
-	    x->inodes_avail != y->inodes_avail ||
-	    strcmp(x->mountpoint, y->mountpoint) != 0;
-}
-
-static void
-reason_replaced(const struct logfs_watch *w, uint64_t dev,
-    enum xsm_status st, char *reason, size_t size)
-{
-	char why[128];
-	size_t len = strlen(reason);
-
-	snprintf(why, sizeof(why), "filesystem replaced: dev %u:%u, was %u:%u "
-	    "(reload to accept)", major(dev), minor(dev),
-	    major(w->expected_dev), minor(w->expected_dev));
-	if (st == XSM_OK)
-		xsm_strlcpy(reason, why, size);
-	else if (len < size)
-		snprintf(reason + len, size - len, "; %s", why);
-}
 
 static void request_scan(struct logfs_watch *w);
 static void timer_repeat(struct logfs_watch *w, ev_timer *t, uint64_t usec);
@@ -206,15 +127,16 @@ logfs_check(struct logfs_watch *w)
 	char reason[XSM_REASON_MAX];
 	enum xsm_status st;
 
-	replaced = take_sample(w, &s);
+	replaced = xsmd_logfs_sample(&w->mnt, w->path, xsmd_now_mono(), &s);
 	st = xsm_logfs_evaluate(&w->eval, &d->cfg.logfs, &s, v, reason,
 	    sizeof(reason));
 	if (replaced) {
-		reason_replaced(w, s.dev, st, reason, sizeof(reason));
+		xsmd_logfs_reason_replaced(&w->mnt, s.dev, st, reason,
+		    sizeof(reason));
 		st = xsm_status_worse(st, XSM_WARNING);
 	}
-	if (sample_differs(&before, &v->last) || rate_valid != v->rate_valid ||
-	    ttf != v->ttf_s)
+	if (xsmd_logfs_sample_differs(&before, &v->last) ||
+	    rate_valid != v->rate_valid || ttf != v->ttf_s)
 		xsm_state_touch(&d->state);
 	/* Who filled it is most useful right at the edge. */
 	if (xsm_state_apply(&d->state, XSM_CHECK_LOGFS, st, reason,
@@ -226,64 +148,101 @@ logfs_check(struct logfs_watch *w)
 
 /* --- the slow scan ----------------------------------------------------- */
 
+/* The scan is complete: publish it and watch its deleted files. */
+static void
+scan_done(struct logfs_watch *w)
+{
+	struct xsmd *d = w->d;
+	struct xsm_logfs_scan *sc = &d->state.logfs.scan;
+	struct xsmd_logfs_scan_done r;
+	bool failed;
+
+	xsmd_logfs_scan_result(w->scanner, sc, &r);
+	if (r.tree_err == 0 || r.deleted_err == 0) {
+		sc->valid = true;
+		sc->at_usec = xsmd_now_wall();
+	}
+	xsmd_logfs_iwatch_held(&w->iw, r.held, r.n_held, sc);
+	failed = r.tree_err < 0 || r.deleted_err < 0;
+	if (failed && !w->warned_scan)
+		log_warnx("logfs: scan of %s: %s", w->path,
+		    strerror(-(r.tree_err < 0 ? r.tree_err : r.deleted_err)));
+	w->warned_scan = failed;
+	log_debug("logfs: scanned %llu files, %u deleted-open, in %.1f ms "
+	    "over %u turns, the longest %.1f ms",
+	    (unsigned long long)sc->files_seen, sc->deleted_count,
+	    (double)(xsmd_now_mono() - w->last_scan_mono) / 1000,
+	    r.turns, (double)r.worst_usec / 1000);
+	xsm_state_touch(&d->state);
+}
+
+/* One turn: a bounded share of the scan, then back to the loop. */
+static void
+scan_turn_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct logfs_watch *w = t->data;
+
+	if (!xsmd_logfs_scan_busy(w->scanner))
+		return;  /* aborted meanwhile */
+	if (xsmd_logfs_scan_turn(w->scanner, SCAN_TURN_ENTRIES,
+	    SCAN_TURN_USEC)) {
+		scan_done(w);
+		return;
+	}
+	ev_timer_set(t, 0., 0.);
+	ev_timer_start(loop, t);
+}
+
 static void
 run_scan(struct logfs_watch *w)
 {
 	struct xsmd *d = w->d;
-	struct xsm_logfs_scan *sc = &d->state.logfs.scan;
-	struct xsmd_logfs_held held[XSMD_LOGFS_HELD_MAX];
 	struct xsmd_logfs_scan_req req = {
 		.root = w->path, .top = d->cfg.logfs.top,
 	};
-	unsigned n_held = 0;
 	struct stat st;
-	int rt, rd;
+	bool mnt;
 
 	ev_timer_stop(d->loop, &w->scan_later);
 	w->pending.scan = false;
 	w->last_scan_mono = xsmd_now_mono();
 	w->scanned = true;
-	if (stat(w->path, &st) < 0)
+	if (d->cfg.logfs.scan_interval_usec > 0)
+		ev_timer_again(d->loop, &w->scan_tm);  /* a full interval on */
+	if (xsmd_logfs_stat_path(w->path, &st, NULL, &mnt) < 0)
 		return;  /* the sample already says why */
-	if (st.st_dev != w->scanner_dev)
+	if (st.st_dev != w->scanner_dev) {
+		xsmd_logfs_scan_abort(w->scanner);
 		xsmd_logfs_scanner_forget(w->scanner);
+	}
 	w->scanner_dev = st.st_dev;
 	req.dev = st.st_dev;
-	req.need_prefix = !xsmd_logfs_is_mountpoint(w->path, &st);
+	req.need_prefix = !mnt;
 	req.now_mono = w->last_scan_mono;
 	req.now_wall = xsmd_now_wall();
-	rt = xsmd_logfs_scan_tree(w->scanner, &req, sc);
-	rd = xsmd_logfs_scan_deleted(&req, sc, held, &n_held);
-	if (rt == 0 || rd == 0) {
-		sc->valid = true;
-		sc->at_usec = req.now_wall;
-	}
-	xsmd_logfs_iwatch_held(&w->iw, held, n_held);
-	if ((rt < 0 || rd < 0) && !w->warned_scan)
-		log_warnx("logfs: scan of %s: %s", w->path,
-		    strerror(-(rt < 0 ? rt : rd)));
-	w->warned_scan = rt < 0 || rd < 0;
-	log_debug("logfs: scanned %llu files, %u deleted-open, in %.1f ms",
-	    (unsigned long long)sc->files_seen, sc->deleted_count,
-	    (double)(xsmd_now_mono() - w->last_scan_mono) / 1000);
-	xsm_state_touch(&d->state);
-	if (d->cfg.logfs.scan_interval_usec > 0)
-		ev_timer_again(d->loop, &w->scan_tm);  /* next one a full interval on */
+	xsmd_logfs_scan_start(w->scanner, &req);
+	ev_timer_set(&w->scan_turn, 0., 0.);
+	ev_timer_start(d->loop, &w->scan_turn);
 }
 
-/* At most one scan per SCAN_MIN_GAP: later requests are deferred. */
+/*
+ * At most one scan per SCAN_MIN_GAP, never two at once: later requests
+ * are deferred.
+ */
 static void
 request_scan(struct logfs_watch *w)
 {
 	uint64_t since = xsmd_now_mono() - w->last_scan_mono;
+	bool busy = xsmd_logfs_scan_busy(w->scanner);
 
-	if (!w->scanned || since >= SCAN_MIN_GAP_USEC) {
+	if (!busy && (!w->scanned || since >= SCAN_MIN_GAP_USEC)) {
 		run_scan(w);
 		return;
 	}
 	if (ev_is_active(&w->scan_later))
 		return;
-	ev_timer_set(&w->scan_later, secs(SCAN_MIN_GAP_USEC - since), 0.);
+	ev_timer_set(&w->scan_later, secs(since < SCAN_MIN_GAP_USEC ?
+	    SCAN_MIN_GAP_USEC - since : SCAN_MIN_GAP_USEC), 0.);
 	ev_timer_start(w->d->loop, &w->scan_later);
 }
 
@@ -304,6 +263,9 @@ rewatch(struct logfs_watch *w)
 	xsmd_logfs_iwatch_open(&w->iw, w->path);
 	if (w->iw.fd >= 0)
 		ev_io_set(&w->iio, w->iw.fd, EV_READ);
+	/* A scan under way may be walking the old fs (and keeping it busy). */
+	ev_timer_stop(w->d->loop, &w->scan_turn);
+	xsmd_logfs_scan_abort(w->scanner);
 	w->pending.scan = true;  /* the deleted-file watches went with the fd */
 }
 
@@ -318,6 +280,8 @@ tick(struct logfs_watch *w)
 	w->pending.scan = ev.scan;  /* cleared by any scan that runs first */
 	st->logfs.events += ev.events;
 	if (ev.rewatch)
+		rewatch(w);
+	else if (ev.rewalk && xsmd_logfs_iwatch_rewalk(&w->iw) < 0)
 		rewatch(w);
 	if (ev.freed || xsmd_logfs_iwatch_refresh(&w->iw, &st->logfs.scan))
 		xsm_state_touch(st);
@@ -430,7 +394,12 @@ recheck_cb(struct ev_loop *loop, ev_timer *t, int revents)
 static void
 scan_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
-	run_scan(t->data);
+	struct logfs_watch *w = t->data;
+
+	if (xsmd_logfs_scan_busy(w->scanner))
+		request_scan(w);
+	else
+		run_scan(w);
 }
 
 /* --- start, stop, reload ----------------------------------------------- */
@@ -438,21 +407,16 @@ scan_cb(struct ev_loop *loop, ev_timer *t, int revents)
 static void
 mount_watch_open(struct logfs_watch *w)
 {
-	struct epoll_event ev = { .events = EPOLLPRI };
+	int r = xsmd_logfs_mount_watch(&w->mfd);
 
-	w->mfd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	w->mep = epoll_create1(EPOLL_CLOEXEC);
-	if (w->mfd < 0 || w->mep < 0 ||
-	    epoll_ctl(w->mep, EPOLL_CTL_ADD, w->mfd, &ev) < 0) {
+	if (r < 0) {
+		errno = -r;
 		log_warn("logfs: cannot follow mount changes, the safety "
 		    "timer will notice them");
-		if (w->mfd >= 0)
-			close(w->mfd);
-		if (w->mep >= 0)
-			close(w->mep);
 		w->mfd = w->mep = -1;
 		return;
 	}
+	w->mep = r;
 	ev_io_init(&w->mio, mount_cb, w->mep, EV_READ);
 	w->mio.data = w;
 	ev_io_start(w->d->loop, &w->mio);
@@ -487,10 +451,11 @@ logfs_setup(struct logfs_watch *w)
 	ev_init(&w->safety, safety_cb);
 	ev_init(&w->scan_tm, scan_cb);
 	ev_init(&w->scan_later, scan_cb);
+	ev_init(&w->scan_turn, scan_turn_cb);
 	ev_init(&w->recheck, recheck_cb);
 	w->recheck.data = w;
 	w->iio.data = w->settle.data = w->safety.data = w;
-	w->scan_tm.data = w->scan_later.data = w;
+	w->scan_tm.data = w->scan_later.data = w->scan_turn.data = w;
 
 	mount_watch_open(w);
 	w->pending.rewatch = true;
@@ -501,6 +466,7 @@ logfs_setup(struct logfs_watch *w)
 	timer_repeat(w, &w->scan_tm, d->cfg.logfs.scan_interval_usec);
 }
 
+/* Releases every source and the scanner. Safe to call twice. */
 static void
 logfs_teardown(struct logfs_watch *w)
 {
@@ -511,6 +477,7 @@ logfs_teardown(struct logfs_watch *w)
 	ev_timer_stop(loop, &w->safety);
 	ev_timer_stop(loop, &w->scan_tm);
 	ev_timer_stop(loop, &w->scan_later);
+	ev_timer_stop(loop, &w->scan_turn);
 	ev_timer_stop(loop, &w->recheck);
 	xsmd_logfs_iwatch_close(&w->iw);
 	if (w->mep >= 0) {
@@ -522,7 +489,26 @@ logfs_teardown(struct logfs_watch *w)
 	w->mfd = w->mep = -1;
 	xsmd_logfs_scanner_free(w->scanner);
 	w->scanner = NULL;
-	xsm_state_unregister(&w->d->state, XSM_CHECK_LOGFS);
+}
+
+/*
+ * The watcher cannot go on: everything is released, and the check stays,
+ * unknown with the reason, until a reload starts it again (an absent
+ * check would read as "nothing wrong").
+ */
+static int
+logfs_failed(struct xsmd *d, int err, const char *what)
+{
+	char reason[XSM_REASON_MAX];
+
+	snprintf(reason, sizeof(reason), "%s: %s; not watching until the "
+	    "next reload", what, strerror(-err));
+	log_warnx("logfs: %s", reason);
+	if (!d->state.checks[XSM_CHECK_LOGFS].present)
+		xsm_state_register(&d->state, XSM_CHECK_LOGFS, xsmd_now_wall());
+	xsm_state_apply(&d->state, XSM_CHECK_LOGFS, XSM_UNKNOWN, reason,
+	    xsmd_now_wall());
+	return err;
 }
 
 static int
@@ -530,13 +516,11 @@ logfs_start(struct xsmd *d, void **priv)
 {
 	struct logfs_watch *w = calloc(1, sizeof(*w));
 
-	if (w == NULL)
-		return -ENOMEM;
-	w->d = d;
-	if ((w->scanner = xsmd_logfs_scanner_new()) == NULL) {
+	if (w == NULL || (w->scanner = xsmd_logfs_scanner_new()) == NULL) {
 		free(w);
-		return -ENOMEM;
+		return logfs_failed(d, -ENOMEM, "cannot start");
 	}
+	w->d = d;
 	logfs_setup(w);
 	*priv = w;
 	return 0;
@@ -548,43 +532,34 @@ logfs_stop(struct xsmd *d, void *priv)
 	struct logfs_watch *w = priv;
 
 	logfs_teardown(w);
+	if (!w->failed)
+		xsm_state_unregister(&d->state, XSM_CHECK_LOGFS);
 	free(w);
-}
-
-/* A reload is the admin accepting a replaced filesystem. */
-static void
-accept_replaced(struct logfs_watch *w)
-{
-	struct stat st;
-
-	if (stat(w->path, &st) < 0 || st.st_dev == w->expected_dev ||
-	    !xsmd_logfs_is_mountpoint(w->path, &st))
-		return;
-	log_info("logfs: accepting dev %u:%u for %s", major(st.st_dev),
-	    minor(st.st_dev), w->path);
-	w->expected_dev = st.st_dev;
 }
 
 static int
 logfs_reload(struct xsmd *d, void *priv, const struct xsm_config *old)
 {
 	struct logfs_watch *w = priv;
+	struct xsmd_logfs_scanner *sc;
 
-	if (strcmp(old->logfs.path, d->cfg.logfs.path) != 0) {
-		log_info("logfs: path changed from %s to %s, restarting",
-		    old->logfs.path, d->cfg.logfs.path);
+	if (w->failed || strcmp(old->logfs.path, d->cfg.logfs.path) != 0) {
+		log_info("logfs: watching %s (was %s), restarting",
+		    d->cfg.logfs.path, old->logfs.path);
+		/* Allocate first: on failure nothing is left half set up. */
+		if ((sc = xsmd_logfs_scanner_new()) == NULL) {
+			logfs_teardown(w);
+			w->failed = true;
+			return logfs_failed(d, -ENOMEM, "reload failed");
+		}
 		logfs_teardown(w);
 		memset(w, 0, sizeof(*w));
 		w->d = d;
-		if ((w->scanner = xsmd_logfs_scanner_new()) == NULL) {
-			xsmd_logfs_iwatch_init(&w->iw);
-			w->mfd = w->mep = -1;
-			return -ENOMEM;  /* check absent; stop() copes */
-		}
+		w->scanner = sc;
 		logfs_setup(w);
 		return 0;
 	}
-	accept_replaced(w);
+	xsmd_logfs_accept_replaced(&w->mnt, w->path);
 	safety_pace(w, d->state.checks[XSM_CHECK_LOGFS].status);
 	timer_repeat(w, &w->scan_tm, d->cfg.logfs.scan_interval_usec);
 	/* New thresholds apply now; the hysteresis state is kept. */
