@@ -32,11 +32,26 @@ struct ctl_req {
 };
 
 static void
-usage(FILE *f)
+usage(FILE *f, bool full)
 {
 	fputs("usage: xsmonctl [-s PATH] [--json|-j] [--no-color] "
 	    "[status | show CHECK | ping | version | reload]\n"
 	    "       xsmonctl -h | -V\n", f);
+	if (!full)
+		return;
+	fputs("\n"
+	    "  status        every check in a table (the default)\n"
+	    "  show CHECK    one check in full, e.g. show logfs\n"
+	    "  ping          is xsmond answering?\n"
+	    "  version       client and daemon versions\n"
+	    "  reload        reload xsmond's config (root only)\n"
+	    "  -s PATH       socket (default $XSMOND_SOCKET, else "
+	    "/run/xsmond/xsmond.sock)\n"
+	    "  -j, --json    print the daemon's JSON document\n"
+	    "  --no-color    no colour (also NO_COLOR, or not a terminal)\n"
+	    "\n"
+	    "exit: 0 ok, 1 warning, 2 critical, 3 unknown or daemon unreachable\n",
+	    f);
 }
 
 /* The command words after the options: 0, or -EINVAL with a message. */
@@ -117,18 +132,18 @@ parse_args(int argc, char **argv, struct ctl_opts *o, struct ctl_req *req)
 			o->no_color = true;
 			break;
 		case 'h':
-			usage(stdout);
+			usage(stdout, true);
 			return 0;
 		case 'V':
 			puts("xsmonctl " XSM_VERSION);
 			return 0;
 		default:
-			usage(stderr);
+			usage(stderr, false);
 			return EXIT_UNKNOWN;
 		}
 	}
 	if (parse_command(argc - optind, argv + optind, req) < 0) {
-		usage(stderr);
+		usage(stderr, false);
 		return EXIT_UNKNOWN;
 	}
 	return -1;
