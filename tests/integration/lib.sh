@@ -63,20 +63,7 @@ wait_for() {
 # query SOCK REQUEST: one request line, prints the reply line (python3,
 # independent of xsmonctl so the two are checked against each other).
 query() {
-	python3 - "$1" "$2" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(5)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-buf = b""
-while not buf.endswith(b"\n"):
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    buf += chunk
-sys.stdout.write(buf.decode())
-PY
+	python3 "$(dirname "${BASH_SOURCE[0]}")/xsmq.py" "$1" "$2"
 }
 
 # jget SOCK REQUEST EXPR: evaluates a python expression on the reply `d`.

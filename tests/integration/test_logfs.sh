@@ -16,6 +16,7 @@
 # Runs as root in a private mount namespace of its own (unshare -m), so
 # nothing it mounts is seen outside; everything it starts is killed by PID.
 
+XSMQ_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # xsmq.py, the shared query
 set -u
 
 if [ "$(id -u)" != 0 ]; then
@@ -64,19 +65,11 @@ import json, os, socket, subprocess, sys, time
 sock = os.environ.get("SOCK") or os.environ["T"] + "/sock"
 logs = os.environ["T"] + "/logs"
 
+sys.path.insert(0, os.environ["XSMQ_DIR"])
+from xsmq import query
+
 def show():
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(2)
-    s.connect(sock)
-    s.sendall(b"show logfs\n")
-    buf = b""
-    while not buf.endswith(b"\n"):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-    s.close()
-    return json.loads(buf)["logfs"]
+    return json.loads(query(sock, "show logfs", 2))["logfs"]
 
 def ev(expr, d):
     return eval(expr, {"d": d, "any": any, "len": len})
@@ -117,7 +110,7 @@ elif cmd in ("wait", "fillwait"):
         time.sleep(0.01)
 EOF
 export T
-lf() { python3 "$T/lf.py" "$@"; }
+lf() { XSMQ_DIR=$XSMQ_DIR python3 "$T/lf.py" "$@"; }
 
 # fillwait PCT TIMEOUT EXPR NAME: prints and checks the latency.
 fillwait() {
