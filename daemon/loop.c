@@ -15,6 +15,9 @@
 
 static const struct xsmd_watcher_ops *const watcher_table[] = {
 	&xsmd_watch_logfs_ops,
+	&xsmd_watch_xenstore_ops,
+	&xsmd_watch_rsyslog_ops,
+	&xsmd_watch_nics_ops,
 };
 
 uint64_t

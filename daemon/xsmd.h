@@ -87,8 +87,11 @@ int xsmd_run(struct xsmd *d);
 uint64_t xsmd_now_mono(void);
 uint64_t xsmd_now_wall(void);
 
-/* The logfs watcher (watch_logfs.c). */
+/* The watchers: watch_logfs.c, watch_xenstore.c, watch_rsyslog.c, watch_nics.c. */
 extern const struct xsmd_watcher_ops xsmd_watch_logfs_ops;
+extern const struct xsmd_watcher_ops xsmd_watch_xenstore_ops;
+extern const struct xsmd_watcher_ops xsmd_watch_rsyslog_ops;
+extern const struct xsmd_watcher_ops xsmd_watch_nics_ops;
 
 /*
  * Reads and parses path into *out. When optional (the default path, not

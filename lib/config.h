@@ -42,9 +42,60 @@ struct xsm_logfs_cfg {
 	unsigned top;             /* files and dirs listed, 10 */
 };
 
+/* Interface names (IFNAMSIZ is 16 with the NUL). */
+#define XSM_IFNAME_MAX 16
+#define XSM_IFNAMES_MAX 8        /* names in one list key */
+#define XSM_PATHS_MAX 8          /* paths in one list key */
+
+struct xsm_nics_cfg {
+	char management[XSM_IFNAME_MAX]; /* "" = from the inventory */
+	/* Comma-separated interface names, canonical "a,b" ("" = none). */
+	char storage[XSM_IFNAMES_MAX * XSM_IFNAME_MAX];
+	char inventory[XSM_PATH_MAX];    /* /etc/xensource-inventory */
+	uint64_t counters_interval_usec; /* counter sampling, 10 s */
+	double error_rate_warning;       /* rx+tx errors per second, 1 */
+	double error_rate_critical;      /* 100 */
+	double drop_rate_warning;        /* rx+tx drops per second, 10 */
+	double drop_rate_critical;       /* 1000 */
+	unsigned flap_count;             /* carrier changes ... 5 */
+	uint64_t flap_window_usec;       /* ... within this: flapping, 60 s */
+	uint64_t flap_quiet_usec;        /* no change this long clears it, 60 s */
+	unsigned rcvbuf;                 /* netlink SO_RCVBUF asked, 1M */
+	char ovs_appctl[XSM_PATH_MAX];   /* /usr/bin/ovs-appctl */
+	uint64_t bond_interval_usec;     /* OVS bond/show poll, 10 s */
+};
+
+struct xsm_rsyslog_cfg {
+	char pidfile[XSM_PATH_MAX];      /* "" = first existing default */
+	char syslog_socket[XSM_PATH_MAX]; /* /dev/log */
+	/* Comma-separated absolute paths, canonical "a,b". */
+	char target[XSM_PATHS_MAX * XSM_PATH_MAX];
+	uint64_t canary_interval_usec;   /* 5 min */
+	uint64_t canary_timeout_usec;    /* 30 s */
+	char impstats[XSM_PATH_MAX];     /* "" = none */
+	uint64_t impstats_max_age_usec;  /* stale stats file: warning, 15 min */
+	unsigned queue_warning;          /* messages queued in one queue, 1000 */
+	unsigned queue_critical;         /* 10000 */
+	uint64_t liveness_interval_usec; /* poll without pidfd, 5 s */
+};
+
+struct xsm_xenstore_cfg {
+	char path[XSM_PATH_MAX];         /* "" = libxenstore's default */
+	uint64_t probe_interval_usec;    /* 10 s */
+	uint64_t probe_warning_usec;     /* slower answer: warning, 250 ms */
+	uint64_t probe_timeout_usec;     /* no answer: critical, 5 s */
+	uint64_t reconnect_max_usec;     /* longest retry backoff, 30 s */
+	uint64_t device_stuck_usec;      /* device not connected, 60 s */
+	unsigned quota_entries;          /* xenstored's per-domain entries, 1000 */
+	double quota_warning;            /* percent of that, 80 */
+};
+
 struct xsm_config {
 	struct xsm_control_cfg control;
 	struct xsm_logfs_cfg logfs;
+	struct xsm_nics_cfg nics;
+	struct xsm_rsyslog_cfg rsyslog;
+	struct xsm_xenstore_cfg xenstore;
 };
 
 /* Every error of one parse, each with its line (0 for file-level ones). */

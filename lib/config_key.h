@@ -17,6 +17,12 @@ enum xsm_cfg_type {
 	XSM_CFG_SIZE,      /* bytes: uint64_t */
 	XSM_CFG_DURATION,  /* microseconds: uint64_t */
 	XSM_CFG_PERCENT,   /* double, at most 3 decimals */
+	XSM_CFG_NUMBER,    /* double >= 0, at most 3 decimals (rates) */
+	XSM_CFG_OPTPATH,   /* absolute path or "": char[] */
+	XSM_CFG_IFNAME,    /* interface name or "": char[] */
+	XSM_CFG_IFNAMES,   /* comma-separated interface names: char[] */
+	XSM_CFG_PATHS,     /* comma-separated absolute paths: char[] */
+	XSM_CFG_BOOL,      /* yes/no, true/false, on/off, 1/0: bool */
 };
 
 struct xsm_cfg_key {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <strings.h>
 #include <string.h>
 
 #include "config_key.h"
@@ -179,6 +180,10 @@ val_load(const struct xsm_cfg_key *k, const struct xsm_config *c,
 	switch (k->type) {
 	case XSM_CFG_PATH:
 	case XSM_CFG_GROUP:
+	case XSM_CFG_OPTPATH:
+	case XSM_CFG_IFNAME:
+	case XSM_CFG_IFNAMES:
+	case XSM_CFG_PATHS:
 		v->s = p;
 		break;
 	case XSM_CFG_UINT:
@@ -191,7 +196,11 @@ val_load(const struct xsm_cfg_key *k, const struct xsm_config *c,
 		memcpy(&v->u, p, sizeof(v->u));
 		break;
 	case XSM_CFG_PERCENT:
+	case XSM_CFG_NUMBER:
 		memcpy(&v->d, p, sizeof(v->d));
+		break;
+	case XSM_CFG_BOOL:
+		v->u = *(const bool *)p;
 		break;
 	}
 }
@@ -206,6 +215,10 @@ val_store(const struct xsm_cfg_key *k, struct xsm_config *c,
 	switch (k->type) {
 	case XSM_CFG_PATH:
 	case XSM_CFG_GROUP:
+	case XSM_CFG_OPTPATH:
+	case XSM_CFG_IFNAME:
+	case XSM_CFG_IFNAMES:
+	case XSM_CFG_PATHS:
 		/* Zero the tail, so equal configs are equal bytewise. */
 		memset(p, 0, k->size);
 		memcpy(p, v->s, strlen(v->s));
@@ -219,7 +232,11 @@ val_store(const struct xsm_cfg_key *k, struct xsm_config *c,
 		memcpy(p, &v->u, sizeof(v->u));
 		break;
 	case XSM_CFG_PERCENT:
+	case XSM_CFG_NUMBER:
 		memcpy(p, &v->d, sizeof(v->d));
+		break;
+	case XSM_CFG_BOOL:
+		*(bool *)p = v->u != 0;
 		break;
 	}
 }
@@ -231,7 +248,14 @@ val_format(const struct xsm_cfg_key *k, const struct val *v, char *out,
 	switch (k->type) {
 	case XSM_CFG_PATH:
 	case XSM_CFG_GROUP:
+	case XSM_CFG_OPTPATH:
+	case XSM_CFG_IFNAME:
+	case XSM_CFG_IFNAMES:
+	case XSM_CFG_PATHS:
 		xsm_strlcpy(out, v->s, size);
+		break;
+	case XSM_CFG_BOOL:
+		xsm_strlcpy(out, v->u ? "yes" : "no", size);
 		break;
 	case XSM_CFG_UINT:
 		snprintf(out, size, "%" PRIu64, v->u);
@@ -244,6 +268,7 @@ val_format(const struct xsm_cfg_key *k, const struct val *v, char *out,
 		xsm_format_duration(v->u, out, size);
 		break;
 	case XSM_CFG_PERCENT:
+	case XSM_CFG_NUMBER:
 		snprintf(out, size, "%g", v->d);
 		break;
 	}
@@ -257,6 +282,39 @@ format_bound(const struct xsm_cfg_key *k, uint64_t b, char *out,
 	struct val v = { .u = b, .d = (double)b, .s = "" };
 
 	val_format(k, &v, out, size);
+}
+
+static bool
+is_space_c(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool
+is_text_type(enum xsm_cfg_type t)
+{
+	return t == XSM_CFG_PATH || t == XSM_CFG_GROUP ||
+	    t == XSM_CFG_OPTPATH || t == XSM_CFG_IFNAME ||
+	    t == XSM_CFG_IFNAMES || t == XSM_CFG_PATHS || t == XSM_CFG_BOOL;
+}
+
+/* Whether the canonical list "a,b" already holds item. */
+static bool
+list_has(const char *list, const char *item)
+{
+	size_t len = strlen(item);
+
+	for (const char *p = list; *p != '\0';) {
+		const char *end = strchr(p, ',');
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && memcmp(p, item, len) == 0)
+			return true;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return false;
 }
 
 static int
@@ -295,6 +353,165 @@ check_group(const struct xsm_cfg_key *k, const char *s, char *msg,
 	return -EINVAL;
 }
 
+/*
+ * An interface name as the kernel accepts it (dev_valid_name): 1..15
+ * bytes, not "." or "..", no '/', ':' (alias syntax, never a real link)
+ * or whitespace. ',' is our list separator.
+ */
+static int
+check_ifname(const char *s, size_t len, char *msg, size_t size)
+{
+	if (len == 0 || len >= XSM_IFNAME_MAX ||
+	    (len == 1 && s[0] == '.') || (len == 2 && memcmp(s, "..", 2) == 0)) {
+		snprintf(msg, size, "invalid interface name '%.*s'",
+		    (int)(len > 40 ? 40 : len), s);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c == 0x7f || c == '/' || c == ':' || c == ',') {
+			snprintf(msg, size, "invalid interface name '%.*s'",
+			    (int)(len > 40 ? 40 : len), s);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A comma-separated list: each item trimmed and checked, written to out
+ * as "a,b" with no spaces (the canonical form). An empty text is an
+ * empty list. Items may not repeat.
+ */
+static int
+check_list(const struct xsm_cfg_key *k, const char *s, char *out,
+    size_t outsize, char *msg, size_t size)
+{
+	unsigned max = k->type == XSM_CFG_IFNAMES ? XSM_IFNAMES_MAX :
+	    XSM_PATHS_MAX;
+	size_t used = 0;
+	unsigned n = 0;
+
+	out[0] = '\0';
+	while (is_space_c(*s))
+		s++;
+	if (*s == '\0')
+		return 0;
+	for (;;) {
+		const char *end = strchr(s, ','), *b = s, *e;
+		char item[XSM_PATH_MAX];
+		size_t len;
+		int r;
+
+		e = end != NULL ? end : s + strlen(s);
+		while (b < e && is_space_c(*b))
+			b++;
+		while (e > b && is_space_c(e[-1]))
+			e--;
+		len = (size_t)(e - b);
+		if (len == 0) {
+			snprintf(msg, size, "empty item in list");
+			return -EINVAL;
+		}
+		if (++n > max) {
+			snprintf(msg, size, "too many items (at most %u)", max);
+			return -EINVAL;
+		}
+		if (len >= sizeof(item)) {
+			snprintf(msg, size, "item too long (at most %zu bytes)",
+			    sizeof(item) - 1);
+			return -EINVAL;
+		}
+		memcpy(item, b, len);
+		item[len] = '\0';
+		r = k->type == XSM_CFG_IFNAMES ?
+		    check_ifname(item, len, msg, size) :
+		    check_path(k, item, msg, size);
+		if (r < 0)
+			return r;
+		if (list_has(out, item)) {
+			snprintf(msg, size, "'%.40s' is listed twice", item);
+			return -EINVAL;
+		}
+		if (used + (used > 0) + len >= outsize || used + (used > 0) +
+		    len >= k->size) {
+			snprintf(msg, size, "list too long (at most %zu bytes)",
+			    k->size - 1);
+			return -EINVAL;
+		}
+		if (used > 0)
+			out[used++] = ',';
+		memcpy(out + used, item, len + 1);
+		used += len;
+		if (end == NULL)
+			return 0;
+		s = end + 1;
+	}
+}
+
+static int
+parse_bool(const char *s, uint64_t *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Checks and stores the text-valued types; 0 or -EINVAL with msg. */
+static int
+set_text(const struct xsm_cfg_key *k, struct xsm_config *c,
+    const char *text, char *msg, size_t size)
+{
+	char canon[XSM_PATHS_MAX * XSM_PATH_MAX];
+	struct val v = { .s = text };
+	int r = 0;
+
+	switch (k->type) {
+	case XSM_CFG_PATH:
+		r = check_path(k, text, msg, size);
+		break;
+	case XSM_CFG_OPTPATH:
+		if (text[0] != '\0')
+			r = check_path(k, text, msg, size);
+		break;
+	case XSM_CFG_GROUP:
+		r = check_group(k, text, msg, size);
+		break;
+	case XSM_CFG_IFNAME:
+		if (text[0] != '\0')
+			r = check_ifname(text, strlen(text), msg, size);
+		break;
+	case XSM_CFG_IFNAMES:
+	case XSM_CFG_PATHS:
+		r = check_list(k, text, canon, sizeof(canon), msg, size);
+		v.s = canon;
+		break;
+	case XSM_CFG_BOOL:
+		r = parse_bool(text, &v.u);
+		if (r < 0)
+			snprintf(msg, size, "'%.40s' is not yes or no", text);
+		break;
+	default:
+		snprintf(msg, size, "internal error: not a text key");
+		return -EINVAL;
+	}
+	if (r == 0)
+		val_store(k, c, &v);
+	return r;
+}
+
 static const char *
 type_noun(enum xsm_cfg_type t)
 {
@@ -308,6 +525,8 @@ type_noun(enum xsm_cfg_type t)
 		return "duration (e.g. 200ms, 30s, 5m, 1h, 1d)";
 	case XSM_CFG_PERCENT:
 		return "percentage (e.g. 85 or 85.5)";
+	case XSM_CFG_NUMBER:
+		return "number (e.g. 10 or 0.5)";
 	default:
 		return "value";
 	}
@@ -332,6 +551,10 @@ parse_number(const struct xsm_cfg_key *k, const char *s, struct val *v)
 		return xsm_parse_duration(s, &v->u);
 	case XSM_CFG_PERCENT:
 		return parse_percent(s, &v->d);
+	case XSM_CFG_NUMBER:
+		if (s[0] == '\0' || s[strlen(s) - 1] == '%')
+			return -EINVAL;
+		return parse_percent(s, &v->d);
 	default:
 		return -EINVAL;
 	}
@@ -344,7 +567,13 @@ field_fits(const struct xsm_cfg_key *k)
 	switch (k->type) {
 	case XSM_CFG_PATH:
 	case XSM_CFG_GROUP:
+	case XSM_CFG_OPTPATH:
+	case XSM_CFG_IFNAME:
+	case XSM_CFG_IFNAMES:
+	case XSM_CFG_PATHS:
 		return k->size > 0;
+	case XSM_CFG_BOOL:
+		return k->size == sizeof(bool);
 	case XSM_CFG_UINT:
 	case XSM_CFG_SIZE32:
 		return k->size == sizeof(unsigned) && k->max <= UINT32_MAX;
@@ -352,6 +581,7 @@ field_fits(const struct xsm_cfg_key *k)
 	case XSM_CFG_DURATION:
 		return k->size == sizeof(uint64_t);
 	case XSM_CFG_PERCENT:
+	case XSM_CFG_NUMBER:
 		return k->size == sizeof(double);
 	}
 	return false;
@@ -371,13 +601,8 @@ xsm_cfg_set(const struct xsm_cfg_key *k, struct xsm_config *c,
 		snprintf(msg, size, "internal error: bad key table entry");
 		return -EINVAL;
 	}
-	if (k->type == XSM_CFG_PATH || k->type == XSM_CFG_GROUP) {
-		r = k->type == XSM_CFG_PATH ? check_path(k, text, msg, size) :
-		    check_group(k, text, msg, size);
-		if (r == 0)
-			val_store(k, c, &v);
-		return r;
-	}
+	if (is_text_type(k->type))
+		return set_text(k, c, text, msg, size);
 	r = parse_number(k, text, &v);
 	if (r == -EDOM) {
 		snprintf(msg, size, "'%.40s' has more than 3 decimals", text);
@@ -392,7 +617,7 @@ xsm_cfg_set(const struct xsm_cfg_key *k, struct xsm_config *c,
 		    type_noun(k->type));
 		return -EINVAL;
 	}
-	in = k->type == XSM_CFG_PERCENT ?
+	in = k->type == XSM_CFG_PERCENT || k->type == XSM_CFG_NUMBER ?
 	    v.d >= (double)k->min && v.d <= (double)k->max :
 	    v.u >= k->min && v.u <= k->max;
 	if (!in) {
@@ -423,5 +648,6 @@ xsm_cfg_number(const struct xsm_cfg_key *k, const struct xsm_config *c)
 	struct val v;
 
 	val_load(k, c, &v);
-	return k->type == XSM_CFG_PERCENT ? v.d : (double)v.u;
+	return k->type == XSM_CFG_PERCENT || k->type == XSM_CFG_NUMBER ?
+	    v.d : (double)v.u;
 }

@@ -11,6 +11,9 @@
 #include "jsonw.h"
 #include "render.h"
 #include "render_logfs.h"
+#include "render_nics.h"
+#include "render_rsyslog.h"
+#include "render_xenstore.h"
 
 static void
 render_header(struct xsm_jsonw *w, const struct xsm_render_info *ri)
@@ -46,6 +49,15 @@ render_check(struct xsm_jsonw *w, const struct xsm_state *st,
 	switch (id) {
 	case XSM_CHECK_LOGFS:
 		xsm_render_logfs(w, &st->logfs, full);
+		break;
+	case XSM_CHECK_NICS:
+		xsm_render_nics(w, &st->nics, full);
+		break;
+	case XSM_CHECK_RSYSLOG:
+		xsm_render_rsyslog(w, &st->rsyslog, full);
+		break;
+	case XSM_CHECK_XENSTORE:
+		xsm_render_xenstore(w, &st->xenstore, full);
 		break;
 	default:
 		break;

@@ -12,6 +12,9 @@
 #define XSM_STATE_H
 
 #include "logfs.h"
+#include "nics.h"
+#include "rsyslog.h"
+#include "xenstore.h"
 #include "xsm.h"
 
 enum xsm_check_id {
@@ -59,6 +62,9 @@ struct xsm_state {
 	uint64_t edges_dropped;   /* queue overflows (oldest dropped) */
 
 	struct xsm_logfs_view logfs;
+	struct xsm_nics_view nics;
+	struct xsm_rsyslog_view rsyslog;
+	struct xsm_xenstore_view xenstore;
 };
 
 /* Zeroes the state; no check is present. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "show.h"
 
 #define NAME_MAX_SHOWN 32     /* widest check name column */
 #define TEXT_MAX 512          /* bytes of one string printed */
@@ -491,6 +492,16 @@ dump(yajl_val obj, const char *prefix, int depth, unsigned *rows)
 		fputs("  (more not shown)\n", stdout);
 }
 
+/* Checks with a printer of their own (show_*.c); others are dumped. */
+static const struct {
+	const char *name;
+	ctl_show_fn *show;
+} show_table[] = {
+	{ "nics", ctl_show_nics },
+	{ "rsyslog", ctl_show_rsyslog },
+	{ "xenstore", ctl_show_xenstore },
+};
+
 static void
 text_show(const struct ctl_doc *d, const struct ctl_out_opts *o)
 {
@@ -498,10 +509,17 @@ text_show(const struct ctl_doc *d, const struct ctl_out_opts *o)
 
 	put_headline(d->check.name, d->check.status, d->check.reason,
 	    d->check.since_age_s, o);
-	if (d->is_logfs)
+	if (d->is_logfs) {
 		show_logfs(d, o);
-	else
-		dump(d->check_obj, "", 0, &rows);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(show_table) / sizeof(show_table[0]); i++) {
+		if (strcmp(d->check.name, show_table[i].name) == 0) {
+			show_table[i].show(d->check_obj, o);
+			return;
+		}
+	}
+	dump(d->check_obj, "", 0, &rows);
 }
 
 static void
