@@ -116,6 +116,10 @@ xsmd_dispatch(struct xsmd *d, const struct xsm_request *req,
 	case XSM_REQ_HELP:
 		r = xsm_render_help(xsm_proto_help(), out);
 		break;
+	case XSM_REQ_DOMAINS:
+		r = xsm_render_error(XSM_ECODE_NO_CHECK,
+		    "the xenstore check is not running", out);
+		break;
 	}
 	/* -ENOBUFS: the client's output cap; control.c drops that client. */
 	if (r < 0 && r != -ENOBUFS)

@@ -213,6 +213,7 @@ xsmd_run(struct xsmd *d)
 	}
 	xsm_state_init(&d->state);
 	xsm_buf_init(&d->status_cache, 0);
+	xsm_buf_init(&d->domains_cache, 0);
 	d->started_mono_usec = xsmd_now_mono();
 	d->config_loaded_usec = xsmd_now_wall();
 	if (gethostname(d->hostname, sizeof(d->hostname)) < 0)
@@ -240,6 +241,7 @@ xsmd_run(struct xsmd *d)
 	watchers_stop(d);
 	xsmd_control_stop(d);
 	xsm_buf_free(&d->status_cache);
+	xsm_buf_free(&d->domains_cache);
 	ev_loop_destroy(d->loop);
 	log_info("stopped");
 	return 0;

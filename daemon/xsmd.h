@@ -78,6 +78,11 @@ struct xsmd {
 	struct xsm_buf status_cache;
 	uint64_t status_cache_gen;
 	uint64_t status_cache_sec;
+
+	/* The same for the domains document. */
+	struct xsm_buf domains_cache;
+	uint64_t domains_cache_gen;
+	uint64_t domains_cache_sec;
 };
 
 /* Sets up, runs the loop until SIGTERM/SIGINT, tears down (loop.c). */

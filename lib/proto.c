@@ -21,6 +21,7 @@ static const struct proto_cmd proto_cmds[] = {
 	{ "version", XSM_REQ_VERSION, false },
 	{ "reload", XSM_REQ_RELOAD, false },
 	{ "help", XSM_REQ_HELP, false },
+	{ "domains", XSM_REQ_DOMAINS, false },
 };
 
 static bool
@@ -239,5 +240,5 @@ xsm_proto_empty(const char *line, size_t len)
 const char *
 xsm_proto_help(void)
 {
-	return "requests: status | show CHECK | ping | version | reload | help";
+	return "requests: status | show CHECK | domains | ping | version | reload | help";
 }

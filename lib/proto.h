@@ -5,7 +5,7 @@
  *
  * Grammar (case-sensitive, single spaces or tabs between words, an
  * optional trailing '\r'):
- *   status | show CHECK | ping | version | reload | help
+ *   status | show CHECK | domains | ping | version | reload | help
  * CHECK is [a-z0-9_-]{1,32} (XSM_CHECK_NAME_MAX). Anything else is an
  * error with a code.
  * Exactly one blank separates words; leading, trailing or doubled blanks
@@ -29,6 +29,7 @@ enum xsm_req_type {
 	XSM_REQ_VERSION,
 	XSM_REQ_RELOAD,
 	XSM_REQ_HELP,
+	XSM_REQ_DOMAINS,  /* every xenstore domain with its facts */
 };
 
 struct xsm_request {

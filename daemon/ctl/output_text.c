@@ -96,108 +96,10 @@ ctl_put_safe(FILE *f, const char *s, size_t max)
 	return i + dots;
 }
 
-static void
-pad(size_t written, size_t width)
-{
-	for (; written < width; written++)
-		putchar(' ');
-}
-
-static const char *
-status_color(enum xsm_status s)
-{
-	switch (s) {
-	case XSM_OK:
-		return "\033[32m";
-	case XSM_WARNING:
-		return "\033[33m";
-	case XSM_CRITICAL:
-		return "\033[31m";
-	case XSM_UNKNOWN:
-		break;
-	}
-	return "\033[90m";
-}
-
-/* The status word, coloured on a terminal, padded to width. */
-static void
-put_status(enum xsm_status s, bool upper, size_t width,
-    const struct ctl_out_opts *o)
-{
-	const char *name = xsm_status_name(s);
-	size_t i;
-
-	if (o->color)
-		fputs(status_color(s), stdout);
-	for (i = 0; name[i] != '\0'; i++)
-		putchar(upper ? name[i] - 'a' + 'A' : name[i]);
-	if (o->color)
-		fputs("\033[0m", stdout);
-	pad(i, width);
-}
-
-/* Status words named by string (bytes.status...): coloured if known. */
-static void
-put_status_str(const char *s, const struct ctl_out_opts *o)
-{
-	enum xsm_status st;
-
-	if (s != NULL && xsm_status_parse(s, &st) == 0)
-		put_status(st, false, 0, o);
-	else
-		ctl_put_safe(stdout, s, 16);
-}
-
-/* "9s", "3m12s", "2h5m", "3d4h"; "-" when unknown. */
-static char *
-fmt_age(int64_t s, char *buf, size_t size)
-{
-	if (s < 0)
-		snprintf(buf, size, "-");
-	else if (s < 60)
-		snprintf(buf, size, "%" PRId64 "s", s);
-	else if (s < 3600)
-		snprintf(buf, size, "%" PRId64 "m%" PRId64 "s", s / 60,
-		    s % 60);
-	else if (s < 86400)
-		snprintf(buf, size, "%" PRId64 "h%" PRId64 "m", s / 3600,
-		    s % 3600 / 60);
-	else
-		snprintf(buf, size, "%" PRId64 "d%" PRId64 "h", s / 86400,
-		    s % 86400 / 3600);
-	return buf;
-}
-
-/* Binary units, one decimal: "512 B", "870.4 KiB"; "-" when unknown. */
-static char *
-fmt_bytes(double v, char *buf, size_t size)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
-	    "PiB", "EiB" };
-	double a = fabs(v);
-	int u = -1;
-
-	if (isnan(v)) {
-		snprintf(buf, size, "-");
-		return buf;
-	}
-	while (a >= 1024 && u < 5) {
-		a /= 1024;
-		u++;
-	}
-	/* Past EiB only a broken daemon: keep it short, not 300 digits. */
-	if (u < 0)
-		snprintf(buf, size, "%.0f B", v);
-	else
-		snprintf(buf, size, a < 1024 ? "%s%.1f %s" : "%s%.3g %s",
-		    v < 0 ? "-" : "", a, units[u]);
-	return buf;
-}
-
 static char *
 fmt_size(int64_t v, char *buf, size_t size)
 {
-	return fmt_bytes(v < 0 ? NAN : (double)v, buf, size);
+	return ctl_fmt_bytes(v < 0 ? NAN : (double)v, buf, size);
 }
 
 /* CHECK: STATUS (reason), since AGE: the first line of status and show. */
@@ -209,14 +111,14 @@ put_headline(const char *who, enum xsm_status st, const char *reason,
 
 	ctl_put_safe(stdout, who, TEXT_MAX);
 	fputs(": ", stdout);
-	put_status(st, true, 0, o);
+	ctl_put_status(st, true, 0, o);
 	if (reason != NULL && *reason != '\0') {
 		fputs(" (", stdout);
 		ctl_put_safe(stdout, reason, TEXT_MAX);
 		putchar(')');
 	}
 	if (age >= 0)
-		printf(", since %s", fmt_age(age, b, sizeof(b)));
+		printf(", since %s", ctl_fmt_age(age, b, sizeof(b)));
 	putchar('\n');
 }
 
@@ -235,7 +137,7 @@ text_status(const struct ctl_doc *d, const struct ctl_out_opts *o)
 		/* Columns, as printed: cut at the cap, characters not bytes. */
 		n = ctl_safe_width(d->checks[i].name, NAME_MAX_SHOWN);
 		wname = n > wname ? n : wname;
-		n = strlen(fmt_age(d->checks[i].since_age_s, b, sizeof(b)));
+		n = strlen(ctl_fmt_age(d->checks[i].since_age_s, b, sizeof(b)));
 		wsince = n > wsince ? n : wsince;
 	}
 	printf("%-*s  %-8s  %-*s  %s\n", (int)wname, "CHECK", "STATUS",
@@ -243,11 +145,11 @@ text_status(const struct ctl_doc *d, const struct ctl_out_opts *o)
 	for (size_t i = 0; i < d->n_checks; i++) {
 		const struct ctl_check *c = &d->checks[i];
 
-		pad(ctl_put_safe(stdout, c->name, NAME_MAX_SHOWN), wname);
+		ctl_pad(ctl_put_safe(stdout, c->name, NAME_MAX_SHOWN), wname);
 		fputs("  ", stdout);
-		put_status(c->status, false, 8, o);
+		ctl_put_status(c->status, false, 8, o);
 		printf("  %-*s  ", (int)wsince,
-		    fmt_age(c->since_age_s, b, sizeof(b)));
+		    ctl_fmt_age(c->since_age_s, b, sizeof(b)));
 		ctl_put_safe(stdout, c->reason, TEXT_MAX);
 		putchar('\n');
 	}
@@ -289,7 +191,7 @@ put_level(const char *name, const struct ctl_level *lv, bool bytes,
 		fputs(" (-", stdout);
 	if (lv->status != NULL) {
 		fputs(", ", stdout);
-		put_status_str(lv->status, o);
+		ctl_put_status_word(lv->status, 0, o);
 	}
 	fputs(")\n", stdout);
 }
@@ -308,14 +210,14 @@ put_growth(const struct ctl_logfs *l, const struct ctl_out_opts *o)
 	if (fabs(l->rate_bps) < 1024)
 		printf("%.1f B/s", l->rate_bps);
 	else
-		printf("%s/s", fmt_bytes(l->rate_bps, r, sizeof(r)));
+		printf("%s/s", ctl_fmt_bytes(l->rate_bps, r, sizeof(r)));
 	if (l->ttf_s >= 0)
-		printf(", full in %s", fmt_age(l->ttf_s, t, sizeof(t)));
+		printf(", full in %s", ctl_fmt_age(l->ttf_s, t, sizeof(t)));
 	else
 		fputs(", not filling up", stdout);
 	if (l->growth_status != NULL) {
 		fputs(" (", stdout);
-		put_status_str(l->growth_status, o);
+		ctl_put_status_word(l->growth_status, 0, o);
 		putchar(')');
 	}
 	putchar('\n');
@@ -354,7 +256,7 @@ put_figures(const struct ctl_logfs *l, const struct ctl_out_opts *o)
 	}
 	ctl_put_safe(stdout, l->scan_at, 32);
 	printf(", window %s, %" PRId64 " files seen%s\n",
-	    fmt_age(l->window_s, b, sizeof(b)), l->files_seen,
+	    ctl_fmt_age(l->window_s, b, sizeof(b)), l->files_seen,
 	    l->truncated ? " (walk truncated)" : "");
 }
 
@@ -392,7 +294,7 @@ put_files(const char *title, const struct ctl_file *rows, size_t n,
 		if (growth) {
 			snprintf(sg, sizeof(sg), "%s%s",
 			    rows[i].growth > 0 ? "+" : "",
-			    fmt_bytes((double)rows[i].growth, g, sizeof(g)));
+			    ctl_fmt_bytes((double)rows[i].growth, g, sizeof(g)));
 			printf("%-10s  ", sg);
 		}
 		ctl_put_safe(stdout, rows[i].path, TEXT_MAX);
@@ -413,7 +315,7 @@ put_deleted(const struct ctl_logfs *l)
 		const struct ctl_deleted *x = &l->deleted.row[i];
 
 		printf("  %-7" PRId64 "  ", x->pid);
-		pad(ctl_put_safe(stdout, x->comm, 15), 15);
+		ctl_pad(ctl_put_safe(stdout, x->comm, 15), 15);
 		printf("  %-5" PRId64 "  %-10s  ", x->fd,
 		    fmt_size(x->bytes, b, sizeof(b)));
 		ctl_put_safe(stdout, x->path, TEXT_MAX);

@@ -9,9 +9,38 @@
 #ifndef CTL_SHOW_H
 #define CTL_SHOW_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <yajl/yajl_tree.h>
 
 #include "output.h"
+
+/*
+ * Typed reads (show_util.c): NULL, false or -1 when the key is absent
+ * or of another type (ctl_jdbl also for a non-finite number); obj may be
+ * NULL or not an object.
+ */
+yajl_val ctl_jget(yajl_val obj, const char *key);
+const char *ctl_jstr(yajl_val obj, const char *key);
+bool ctl_jint(yajl_val obj, const char *key, int64_t *out);
+bool ctl_jdbl(yajl_val obj, const char *key, double *out);
+int ctl_jbool(yajl_val obj, const char *key);
+yajl_val ctl_jobj(yajl_val obj, const char *key);
+yajl_val ctl_jarr(yajl_val obj, const char *key);
+
+/* Spaces from written up to width. */
+void ctl_pad(size_t written, size_t width);
+/* The status word (upper: "WARNING"), coloured when o->color, padded. */
+void ctl_put_status(enum xsm_status s, bool upper, size_t width,
+    const struct ctl_out_opts *o);
+/* The same for a status named by a string; unknown words plain. */
+void ctl_put_status_word(const char *s, size_t width,
+    const struct ctl_out_opts *o);
+/* "9s", "3m12s", "2h5m", "3d4h"; "-" when negative. Returns buf. */
+char *ctl_fmt_age(int64_t s, char *buf, size_t size);
+/* "512 B", "870.4 KiB"; "-" for NAN. Returns buf. */
+char *ctl_fmt_bytes(double v, char *buf, size_t size);
 
 typedef void ctl_show_fn(yajl_val check, const struct ctl_out_opts *o);
 

@@ -54,6 +54,7 @@ START_TEST(every_request)
 		{ "version", XSM_REQ_VERSION },
 		{ "reload", XSM_REQ_RELOAD },
 		{ "help", XSM_REQ_HELP },
+		{ "domains", XSM_REQ_DOMAINS },
 	};
 	struct xsm_request req;
 	const char *code = "x";
@@ -156,6 +157,7 @@ START_TEST(usage_errors)
 	EXPECT("version 1", XSM_ECODE_USAGE);
 	EXPECT("reload now", XSM_ECODE_USAGE);
 	EXPECT("help show", XSM_ECODE_USAGE);
+	EXPECT("domains 5", XSM_ECODE_USAGE);
 }
 END_TEST
 

@@ -15,6 +15,7 @@
 #include "../../../daemon/ctl/doc_shape.c"
 #include "../../../daemon/ctl/output_json.c"
 #include "../../../daemon/ctl/output_text.c"
+#include "../../../daemon/ctl/show_util.c"
 #include "../../../daemon/ctl/show_nics.c"
 #include "../../../daemon/ctl/show_rsyslog.c"
 #include "../../../daemon/ctl/show_xenstore.c"
