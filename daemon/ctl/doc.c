@@ -421,6 +421,38 @@ parse_show(struct vctx *v, struct ctl_doc *d, const char *want)
 		parse_logfs(v, d->check_obj, &d->logfs);
 }
 
+/* The domains reply: the xenstore check's summary and one object each. */
+static void
+parse_domains(struct vctx *v, struct ctl_doc *d)
+{
+	char where[48];
+
+	parse_header(v, d);
+	d->xenstore = get_obj(v, d->root, "", "xenstore", true);
+	if (d->xenstore != NULL) {
+		d->status = get_status(v, d->xenstore, "xenstore");
+		d->reason = get_str(v, d->xenstore, "xenstore", "reason",
+		    false);
+	}
+	d->domains = get_arr(v, d->root, "", "domains");
+	if (d->domains == NULL) {
+		if (!v->failed)
+			vfail(v, "domains is missing");
+		return;
+	}
+	for (size_t i = 0; i < d->domains->u.array.len && !v->failed; i++) {
+		yajl_val dom = d->domains->u.array.values[i];
+
+		snprintf(where, sizeof(where), "domains[%zu]", i);
+		if (!YAJL_IS_OBJECT(dom)) {
+			vfail(v, "%s is not an object", where);
+			return;
+		}
+		get_int(v, dom, where, "domid", true, 0);
+		get_status(v, dom, where);
+	}
+}
+
 static void
 parse_simple(struct vctx *v, struct ctl_doc *d)
 {
@@ -521,6 +553,8 @@ ctl_doc_parse(struct ctl_doc *doc, enum ctl_cmd cmd, const char *check,
 			parse_status(&v, doc);
 		else if (cmd == CTL_CMD_SHOW)
 			parse_show(&v, doc, check);
+		else if (cmd == CTL_CMD_DOMAINS)
+			parse_domains(&v, doc);
 		else
 			parse_simple(&v, doc);
 	}

@@ -35,6 +35,7 @@ enum ctl_cmd {
 	CTL_CMD_PING,
 	CTL_CMD_VERSION,
 	CTL_CMD_RELOAD,
+	CTL_CMD_DOMAINS,
 };
 
 /* The fields every check has, in status and in show. */
@@ -116,6 +117,11 @@ struct ctl_doc {
 	yajl_val check_obj;       /* for the generic dump of other checks */
 	bool is_logfs;
 	struct ctl_logfs logfs;
+
+	/* domains: status and reason are the xenstore check's; every
+	 * element of domains is an object with a status word. */
+	yajl_val domains;
+	yajl_val xenstore;
 };
 
 /*

@@ -21,6 +21,7 @@ struct output {
 	const char *name;
 	void (*status)(const struct ctl_doc *d, const struct ctl_out_opts *o);
 	void (*show)(const struct ctl_doc *d, const struct ctl_out_opts *o);
+	void (*domains)(const struct ctl_doc *d, const struct ctl_out_opts *o);
 	/* ping, version and reload: d->cmd says which. */
 	void (*simple)(const struct ctl_doc *d, const struct ctl_out_opts *o);
 };

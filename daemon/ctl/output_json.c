@@ -19,5 +19,6 @@ const struct output ctl_output_json = {
 	.name = "json",
 	.status = json_print,
 	.show = json_print,
+	.domains = json_print,
 	.simple = json_print,
 };

@@ -448,5 +448,6 @@ const struct output ctl_output_text = {
 	.name = "text",
 	.status = text_status,
 	.show = text_show,
+	.domains = ctl_show_domains,
 	.simple = text_simple,
 };

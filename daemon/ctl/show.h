@@ -48,4 +48,7 @@ ctl_show_fn ctl_show_nics;
 ctl_show_fn ctl_show_rsyslog;
 ctl_show_fn ctl_show_xenstore;
 
+/* "xsmonctl domains": a table of every domain (show_domains.c). */
+void ctl_show_domains(const struct ctl_doc *d, const struct ctl_out_opts *o);
+
 #endif

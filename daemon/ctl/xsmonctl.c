@@ -35,13 +35,14 @@ static void
 usage(FILE *f, bool full)
 {
 	fputs("usage: xsmonctl [-s PATH] [--json|-j] [--no-color] "
-	    "[status | show CHECK | ping | version | reload]\n"
+	    "[status | show CHECK | domains | ping | version | reload]\n"
 	    "       xsmonctl -h | -V\n", f);
 	if (!full)
 		return;
 	fputs("\n"
 	    "  status        every check in a table (the default)\n"
 	    "  show CHECK    one check in full, e.g. show logfs\n"
+	    "  domains       every Xen domain: name, memory, tools, devices\n"
 	    "  ping          is xsmond answering?\n"
 	    "  version       client and daemon versions\n"
 	    "  reload        reload xsmond's config (root only)\n"
@@ -68,6 +69,7 @@ parse_command(int argc, char **argv, struct ctl_req *req)
 		{ "ping", CTL_CMD_PING, 0 },
 		{ "version", CTL_CMD_VERSION, 0 },
 		{ "reload", CTL_CMD_RELOAD, 0 },
+		{ "domains", CTL_CMD_DOMAINS, 0 },
 	};
 	const char *word = argc > 0 ? argv[0] : "status";
 
@@ -186,6 +188,9 @@ print_reply(const struct ctl_doc *d, const struct ctl_opts *o)
 		return (int)d->status;
 	case CTL_CMD_SHOW:
 		out->show(d, &oo);
+		return (int)d->status;
+	case CTL_CMD_DOMAINS:
+		out->domains(d, &oo);
 		return (int)d->status;
 	default:
 		out->simple(d, &oo);

@@ -216,6 +216,24 @@ expect "huge list" 3 'more than 10000 items' show logfs
 rows 9000 30
 expect "many values" 3 'more than 200000 values' show logfs
 
+# domains: the table, its exit code (the xenstore check's), and hostile rows.
+D='{"schema":1,"version":"0.1.0","host":"h","generated_at":"2026-11-22T07:00:00Z"'
+reply "$D"',"xenstore":{"status":"warning","reason":"1 domain not ok"},"domains":[{"domid":0,"name":"Domain-0","uuid":"00000000-0000-0000-0000-000000000000","status":"ok","reason":"","memory_target_kib":1048576,"memory_static_max_kib":4194304,"tools":{"present":false},"devices":[]},{"domid":7,"name":"web\\u001b[2J","status":"warning","reason":"vbd 51712 stuck in state 3 for 90s","memory_target_kib":"x","tools":{"present":true,"version":"7.2.0"},"devices":[{"kind":"vbd","devid":51712,"state":3,"stuck_s":90},{"kind":"vif","devid":0,"state":4}]}]}\n'
+expect "domains table" 1 EMPTY --no-color domains
+grep -q '^xenstore: WARNING (1 domain not ok), 2 domains$' "$T/out" || fail "domains: headline: $(head -1 "$T/out")"
+grep -Eq '^ +0  Domain-0 +ok +1\.0 GiB/4\.0 GiB +no +- +00000000-' "$T/out" || fail "domains: dom0 row: $(sed -n 3p "$T/out")"
+grep -Eq '^ +7  web\?\[2J +warning +-/- +7\.2\.0 +1/2 \(1 stuck\)' "$T/out" || fail "domains: domU row: $(sed -n 4p "$T/out")"
+grep -q 'vbd 51712 stuck in state 3 for 90s' "$T/out" || fail "domains: reason line missing"
+if grep -q $'\033' "$T/out"; then fail "domains: escape reached the terminal"; fi
+reply "$D"',"xenstore":{"status":"ok"},"domains":{"0":{}}}\n'
+expect "domains not an array" 3 'domains is not an array' domains
+reply "$D"',"xenstore":{"status":"ok"},"domains":[{"domid":-1,"status":"ok"}]}\n'
+expect "domains bad domid" 3 'domains\[0\]\.domid is not a non-negative integer' domains
+reply "$D"',"domains":[]}\n'
+expect "domains no xenstore" 3 'xenstore is missing' domains
+reply "$D"',"xenstore":{"status":"fine"},"domains":[]}\n'
+expect "domains bad status" 3 'xenstore.status is not a known status' domains
+
 # A stale socket file with nobody listening: refused, and the path named.
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/stale"
 "$XSMONCTL" -s "$T/stale" ping >/dev/null 2>"$T/err"

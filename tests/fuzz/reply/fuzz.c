@@ -16,6 +16,7 @@
 #include "../../../daemon/ctl/output_json.c"
 #include "../../../daemon/ctl/output_text.c"
 #include "../../../daemon/ctl/show_util.c"
+#include "../../../daemon/ctl/show_domains.c"
 #include "../../../daemon/ctl/show_nics.c"
 #include "../../../daemon/ctl/show_rsyslog.c"
 #include "../../../daemon/ctl/show_xenstore.c"
@@ -99,6 +100,8 @@ one(enum ctl_cmd cmd, const char *check, const char *line, size_t len,
 		ctl_output_json.status(&d, &o);
 	} else if (cmd == CTL_CMD_SHOW) {
 		ctl_output_text.show(&d, &o);
+	} else if (cmd == CTL_CMD_DOMAINS) {
+		ctl_output_text.domains(&d, &o);
 	} else {
 		ctl_output_text.simple(&d, &o);
 	}
@@ -129,6 +132,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	one(CTL_CMD_STATUS, NULL, line, size, size & 1);
 	one(CTL_CMD_SHOW, "logfs", line, size, size & 2);
 	one(CTL_CMD_SHOW, "nics", line, size, false);
+	one(CTL_CMD_SHOW, "rsyslog", line, size, false);
+	one(CTL_CMD_SHOW, "xenstore", line, size, false);
+	one(CTL_CMD_DOMAINS, NULL, line, size, size & 4);
 	one(CTL_CMD_PING, NULL, line, size, false);
 	one(CTL_CMD_VERSION, NULL, line, size, false);
 	one(CTL_CMD_RELOAD, NULL, line, size, false);
