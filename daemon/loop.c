@@ -5,6 +5,7 @@
  * state edges into log lines and sd_notify STATUS.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -13,12 +14,54 @@
 #include "log.h"
 #include "xsmd.h"
 
-static const struct xsmd_watcher_ops *const watcher_table[] = {
-	&xsmd_watch_logfs_ops,
-	&xsmd_watch_xenstore_ops,
-	&xsmd_watch_rsyslog_ops,
-	&xsmd_watch_nics_ops,
+/* Each watcher, its check, and where its "enabled" key lives. */
+static const struct {
+	const struct xsmd_watcher_ops *ops;
+	enum xsm_check_id check;
+	size_t enabled_off;
+} watcher_table[] = {
+	{ &xsmd_watch_logfs_ops, XSM_CHECK_LOGFS,
+	    offsetof(struct xsm_config, logfs.enabled) },
+	{ &xsmd_watch_xenstore_ops, XSM_CHECK_XENSTORE,
+	    offsetof(struct xsm_config, xenstore.enabled) },
+	{ &xsmd_watch_rsyslog_ops, XSM_CHECK_RSYSLOG,
+	    offsetof(struct xsm_config, rsyslog.enabled) },
+	{ &xsmd_watch_nics_ops, XSM_CHECK_NICS,
+	    offsetof(struct xsm_config, nics.enabled) },
 };
+
+static bool
+watcher_enabled(const struct xsmd *d, unsigned i)
+{
+	return *(const bool *)((const char *)&d->cfg +
+	    watcher_table[i].enabled_off);
+}
+
+static void
+watcher_start(struct xsmd *d, unsigned i)
+{
+	struct xsmd_watcher *wt = &d->watchers[i];
+
+	/* A watcher that cannot start leaves its check unknown with a
+	 * reason; the daemon itself keeps running. */
+	if (wt->ops->start(d, &wt->priv) < 0)
+		log_warnx("%s: watcher failed to start", wt->ops->name);
+	else
+		wt->running = true;
+}
+
+/* Stopped and its check gone from the status: the admin turned it off. */
+static void
+watcher_disable(struct xsmd *d, unsigned i)
+{
+	struct xsmd_watcher *wt = &d->watchers[i];
+
+	if (wt->running)
+		wt->ops->stop(d, wt->priv);
+	wt->priv = NULL;
+	wt->running = false;
+	xsm_state_unregister(&d->state, watcher_table[i].check);
+}
 
 uint64_t
 xsmd_now_mono(void)
@@ -116,9 +159,12 @@ watchers_reload(struct xsmd *d, const struct xsm_config *old)
 	for (unsigned i = 0; i < d->n_watchers; i++) {
 		struct xsmd_watcher *wt = &d->watchers[i];
 
+		if (!watcher_enabled(d, i)) {
+			watcher_disable(d, i);
+			continue;
+		}
 		if (!wt->running) {
-			if (wt->ops->start(d, &wt->priv) == 0)
-				wt->running = true;
+			watcher_start(d, i);
 			continue;
 		}
 		if (wt->ops->reload == NULL || wt->ops->reload(d, wt->priv, old) == 0)
@@ -165,16 +211,10 @@ watchers_start(struct xsmd *d)
 {
 	size_t n = sizeof(watcher_table) / sizeof(watcher_table[0]);
 
-	for (size_t i = 0; i < n && i < XSMD_MAX_WATCHERS; i++) {
-		struct xsmd_watcher *wt = &d->watchers[d->n_watchers++];
-
-		wt->ops = watcher_table[i];
-		/* A watcher that cannot start leaves its check unknown with a
-		 * reason; the daemon itself keeps running. */
-		if (wt->ops->start(d, &wt->priv) < 0)
-			log_warnx("%s: watcher failed to start", wt->ops->name);
-		else
-			wt->running = true;
+	for (unsigned i = 0; i < n && i < XSMD_MAX_WATCHERS; i++) {
+		d->watchers[d->n_watchers++].ops = watcher_table[i].ops;
+		if (watcher_enabled(d, i))
+			watcher_start(d, i);
 	}
 }
 

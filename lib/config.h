@@ -23,6 +23,7 @@ struct xsm_control_cfg {
 };
 
 struct xsm_logfs_cfg {
+	bool enabled;             /* run this watcher, yes */
 	char path[XSM_PATH_MAX];  /* /var/log */
 	double warning;           /* percent of bytes used, 80 */
 	double critical;          /* 90 */
@@ -48,6 +49,7 @@ struct xsm_logfs_cfg {
 #define XSM_PATHS_MAX 8          /* paths in one list key */
 
 struct xsm_nics_cfg {
+	bool enabled;             /* run this watcher, yes */
 	char management[XSM_IFNAME_MAX]; /* "" = from the inventory */
 	/* Comma-separated interface names, canonical "a,b" ("" = none). */
 	char storage[XSM_IFNAMES_MAX * XSM_IFNAME_MAX];
@@ -66,6 +68,7 @@ struct xsm_nics_cfg {
 };
 
 struct xsm_rsyslog_cfg {
+	bool enabled;             /* run this watcher, yes */
 	char pidfile[XSM_PATH_MAX];      /* "" = first existing default */
 	char syslog_socket[XSM_PATH_MAX]; /* /dev/log */
 	/* Comma-separated absolute paths, canonical "a,b". */
@@ -77,9 +80,11 @@ struct xsm_rsyslog_cfg {
 	unsigned queue_warning;          /* messages queued in one queue, 1000 */
 	unsigned queue_critical;         /* 10000 */
 	uint64_t liveness_interval_usec; /* poll without pidfd, 5 s */
+	bool use_pidfd;                  /* yes; no forces the poll fallback */
 };
 
 struct xsm_xenstore_cfg {
+	bool enabled;             /* run this watcher, yes */
 	char path[XSM_PATH_MAX];         /* "" = libxenstore's default */
 	uint64_t probe_interval_usec;    /* 10 s */
 	uint64_t probe_warning_usec;     /* slower answer: warning, 250 ms */

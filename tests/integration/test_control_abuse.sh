@@ -36,6 +36,12 @@ idle_timeout = ${IDLE}s
 output_max = 64K
 [logfs]
 path = $T/logdir
+[nics]
+enabled = no
+[rsyslog]
+enabled = no
+[xenstore]
+enabled = no
 CONF
 cp "$T/x.conf" "$T/x.conf.orig"
 sock=$T/x.sock

@@ -9,6 +9,13 @@ mkdir -p "$T/logs"
 cat >"$T/good.conf" <<CONF
 [logfs]
 path = $T/logs
+# The other watchers are tested on their own.
+[nics]
+enabled = no
+[rsyslog]
+enabled = no
+[xenstore]
+enabled = no
 CONF
 sock=$T/x.sock
 
@@ -111,7 +118,7 @@ rm "$T/live.conf"
 
 # A good config is applied, and clears the error.
 mkdir -p "$T/logs2"
-printf '[logfs]\npath = %s\nwarning = 50\n' "$T/logs2" >"$T/live.conf"
+printf '[logfs]\npath = %s\nwarning = 50\n[nics]\nenabled = no\n[rsyslog]\nenabled = no\n[xenstore]\nenabled = no\n' "$T/logs2" >"$T/live.conf"
 : >"$T/notify.log"
 kill -HUP "$pid"
 check "good config applied after bad ones" wait_json 5 "$sock" status 'd["checks"]["logfs"]["path"]' "$T/logs2"
@@ -120,6 +127,21 @@ check "READY=1 after the reload" wait_for 5 grep -q "READY=1" "$T/notify.log"
 
 # reload over the socket (we are root).
 check "reload request answers ok" test "$(jget "$sock" reload 'd["reload"]')" = ok
+
+# enabled = no keeps a watcher's check out of the status; a reload turns
+# watchers on and off.
+check "only the logfs check runs" \
+	test "$(jget "$sock" status '",".join(sorted(d["checks"]))')" = logfs
+printf '[logfs]\npath = %s\nenabled = no\n[nics]\nenabled = no\n[rsyslog]\nenabled = no\n' "$T/logs2" >"$T/live.conf"
+check "reload: logfs off, xenstore on" test "$(jget "$sock" reload 'd["reload"]')" = ok
+check "checks after the reload" \
+	test "$(jget "$sock" status '",".join(sorted(d["checks"]))')" = xenstore
+check "show of a disabled check is unknown_check" \
+	test "$(jget "$sock" "show logfs" 'd["error"]["code"]')" = unknown_check
+printf '[logfs]\npath = %s\n[nics]\nenabled = no\n[rsyslog]\nenabled = no\n[xenstore]\nenabled = no\n' "$T/logs2" >"$T/live.conf"
+check "reload: back to logfs only" test "$(jget "$sock" reload 'd["reload"]')" = ok
+check "checks after the second reload" \
+	test "$(jget "$sock" status '",".join(sorted(d["checks"]))')" = logfs
 
 # SIGTERM: STOPPING=1, exit 0, socket removed.
 : >"$T/notify.log"

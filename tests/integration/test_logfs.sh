@@ -176,6 +176,12 @@ hysteresis = 2
 settle = 100ms
 safety_interval = 1h
 scan_interval = 1h
+[nics]
+enabled = no
+[rsyslog]
+enabled = no
+[xenstore]
+enabled = no
 EOF
 
 XSMOND_DEBUG=1 "$XSMOND" -d -f "$T/conf" -s "$T/sock" 2>"$T/daemon.log" &

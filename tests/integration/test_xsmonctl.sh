@@ -42,7 +42,7 @@ mkdir "$T/logs"
 mount -t tmpfs -o size=1m,mode=0755 xsmonctl-test "$T/logs" || exit 1
 MOUNTED=1
 # A short scan interval so the tree walk sees the fill file quickly.
-printf '[logfs]\npath = %s\nscan_interval = 10s\n' "$T/logs" >"$T/conf"
+printf '[logfs]\npath = %s\nscan_interval = 10s\n[nics]\nenabled = no\n[rsyslog]\nenabled = no\n[xenstore]\nenabled = no\n' "$T/logs" >"$T/conf"
 
 "$XSMOND" -d -f "$T/conf" -s "$T/sock" 2>"$T/daemon.log" &
 DPID=$!

@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * check_nics.c: the nics check's pure parts: the rtnetlink walker on
+ * hand-built messages, the link table (rename, delete, resync sweep),
+ * flap episodes, roles and the verdict, and the bond and inventory
+ * parsers on the fixtures in tests/fixtures/nics.
+ */
+#include <check.h>
+
+#include "ck_run.h"
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nics_bond.h"
+#include "nics_eval.h"
+#include "nics_flap.h"
+#include "nics_nl.h"
+#include "nics_table.h"
+
+#define S XSM_SEC
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+
+/* --- building messages ----------------------------------------------- */
+
+struct msg {
+	uint8_t buf[4096];
+	size_t len;       /* bytes of complete messages */
+	size_t start;     /* the message being built */
+};
+
+static void
+m_begin(struct msg *m, uint16_t type, const void *hdr, size_t hlen)
+{
+	struct nlmsghdr h = { .nlmsg_type = type };
+
+	m->start = m->len;
+	memcpy(m->buf + m->len, &h, sizeof(h));
+	m->len += NLMSG_HDRLEN;
+	memcpy(m->buf + m->len, hdr, hlen);
+	m->len += NLMSG_ALIGN(hlen);
+}
+
+static void
+m_attr(struct msg *m, uint16_t type, const void *d, size_t len)
+{
+	struct rtattr a = { .rta_len = (unsigned short)RTA_LENGTH(len),
+	    .rta_type = type };
+
+	memcpy(m->buf + m->len, &a, sizeof(a));
+	memcpy(m->buf + m->len + sizeof(a), d, len);
+	m->len += RTA_ALIGN(a.rta_len);
+}
+
+static void
+m_end(struct msg *m)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)(m->buf + m->start);
+
+	h->nlmsg_len = (uint32_t)(m->len - m->start);
+}
+
+static void
+m_link(struct msg *m, uint16_t type, int ifindex, unsigned flags,
+    const char *name, int master, uint32_t changes)
+{
+	struct ifinfomsg ifi = { .ifi_index = ifindex, .ifi_flags = flags };
+	uint32_t mtu = 1500, u = (uint32_t)master;
+	uint8_t carrier = (flags & IFF_LOWER_UP) != 0, op = carrier ? 6 : 2;
+
+	m_begin(m, type, &ifi, sizeof(ifi));
+	m_attr(m, IFLA_IFNAME, name, strlen(name) + 1);
+	m_attr(m, IFLA_MTU, &mtu, 4);
+	m_attr(m, IFLA_OPERSTATE, &op, 1);
+	m_attr(m, IFLA_CARRIER, &carrier, 1);
+	m_attr(m, IFLA_CARRIER_CHANGES, &changes, 4);
+	if (master)
+		m_attr(m, IFLA_MASTER, &u, 4);
+	m_end(m);
+}
+
+static void
+m_addr(struct msg *m, uint16_t type, int ifindex, const char *ip, int plen)
+{
+	struct ifaddrmsg ifa = { .ifa_family = AF_INET, .ifa_prefixlen =
+	    (uint8_t)plen, .ifa_index = (unsigned)ifindex };
+	uint8_t a[4];
+
+	inet_pton(AF_INET, ip, a);
+	m_begin(m, type, &ifa, sizeof(ifa));
+	m_attr(m, IFA_LOCAL, a, 4);
+	m_end(m);
+}
+
+static struct xsm_nics_view V;
+
+static void
+sink_link(void *arg, const struct xsm_nl_link *l)
+{
+	xsm_nics_link_apply(arg, l);
+}
+
+static void
+sink_addr(void *arg, const struct xsm_nl_addr *a)
+{
+	xsm_nics_addr_apply(arg, a);
+}
+
+static struct xsm_nl_result
+feed(struct msg *m)
+{
+	struct xsm_nl_sink sink = { sink_link, sink_addr, &V };
+	struct xsm_nl_result r;
+
+	xsm_nl_walk(m->buf, m->len, &sink, &r);
+	m->len = 0;
+	return r;
+}
+
+#define UP (IFF_UP | IFF_LOWER_UP | IFF_RUNNING)
+
+static void
+setup(void)
+{
+	xsm_nics_view_free(&V);
+	memset(&V, 0, sizeof(V));
+}
+
+/* --- the walker and the table ---------------------------------------- */
+
+START_TEST(walk_link_and_addr)
+{
+	struct msg m = { .len = 0 };
+	struct xsm_nl_result r;
+	const struct xsm_nic *n;
+	char s[64];
+
+	m_link(&m, RTM_NEWLINK, 7, UP, "eth1", 0, 2);
+	m_addr(&m, RTM_NEWADDR, 7, "10.0.1.5", 24);
+	r = feed(&m);
+	ck_assert_uint_eq(r.messages, 2);
+	ck_assert_uint_eq(r.bad, 0);
+	n = xsm_nics_find_const(&V, 7);
+	ck_assert_ptr_nonnull(n);
+	ck_assert_str_eq(n->name, "eth1");
+	ck_assert_int_eq(n->carrier, 1);
+	ck_assert_uint_eq(n->mtu, 1500);
+	ck_assert_uint_eq(n->carrier_changes, 2);
+	ck_assert_uint_eq(n->n_addrs, 1);
+	ck_assert_str_eq(xsm_nics_addr_str(&n->addrs[0], s, sizeof(s)),
+	    "10.0.1.5/24");
+	m_addr(&m, RTM_DELADDR, 7, "10.0.1.5", 24);
+	feed(&m);
+	ck_assert_uint_eq(xsm_nics_find_const(&V, 7)->n_addrs, 0);
+}
+END_TEST
+
+START_TEST(walk_rejects_bad_lengths)
+{
+	struct msg m = { .len = 0 };
+	struct xsm_nl_result r;
+	struct rtattr *a;
+
+	m_link(&m, RTM_NEWLINK, 3, UP, "eth0", 0, 0);
+	/* An attribute longer than its message: the message is skipped. */
+	a = (struct rtattr *)(m.buf + NLMSG_HDRLEN +
+	    NLMSG_ALIGN(sizeof(struct ifinfomsg)));
+	a->rta_len = 4000;
+	r = feed(&m);
+	ck_assert_uint_eq(r.bad, 1);
+	ck_assert_uint_eq(r.messages, 0);
+	ck_assert_ptr_null(xsm_nics_find_const(&V, 3));
+	/* nlmsg_len past the datagram: the walk stops there. */
+	m_link(&m, RTM_NEWLINK, 3, UP, "eth0", 0, 0);
+	((struct nlmsghdr *)m.buf)->nlmsg_len = 9999;
+	r = feed(&m);
+	ck_assert_uint_eq(r.bad, 1);
+	ck_assert_ptr_null(xsm_nics_find_const(&V, 3));
+}
+END_TEST
+
+START_TEST(rename_keeps_ifindex_delete_removes)
+{
+	struct msg m = { .len = 0 };
+
+	m_link(&m, RTM_NEWLINK, 5, UP, "vb0", 0, 0);
+	m_addr(&m, RTM_NEWADDR, 5, "192.0.2.1", 30);
+	m_link(&m, RTM_NEWLINK, 5, 0, "stor0", 0, 1);
+	feed(&m);
+	ck_assert_uint_eq(V.n_links, 1);
+	ck_assert_str_eq(V.links[0].name, "stor0");
+	ck_assert_uint_eq(V.links[0].n_addrs, 1);
+	m_link(&m, RTM_DELLINK, 5, 0, "stor0", 0, 1);
+	feed(&m);
+	ck_assert_uint_eq(V.n_links, 0);
+}
+END_TEST
+
+START_TEST(resync_sweeps_what_the_dump_missed)
+{
+	struct msg m = { .len = 0 };
+
+	m_link(&m, RTM_NEWLINK, 2, UP, "a", 0, 0);
+	m_link(&m, RTM_NEWLINK, 3, UP, "b", 0, 0);
+	m_addr(&m, RTM_NEWADDR, 2, "10.0.0.1", 24);
+	m_addr(&m, RTM_NEWADDR, 2, "10.0.0.2", 24);
+	feed(&m);
+	xsm_nics_mark_links(&V);
+	m_link(&m, RTM_NEWLINK, 3, UP, "b", 0, 0);
+	feed(&m);
+	ck_assert_uint_eq(xsm_nics_sweep_links(&V), 1);
+	ck_assert_ptr_null(xsm_nics_find_const(&V, 2));
+	m_addr(&m, RTM_NEWADDR, 3, "10.0.0.1", 24);
+	m_addr(&m, RTM_NEWADDR, 3, "10.0.0.2", 24);
+	feed(&m);
+	xsm_nics_mark_addrs(&V);
+	m_addr(&m, RTM_NEWADDR, 3, "10.0.0.2", 24);
+	feed(&m);
+	ck_assert_uint_eq(xsm_nics_sweep_addrs(&V), 1);
+	ck_assert_uint_eq(xsm_nics_find_const(&V, 3)->n_addrs, 1);
+}
+END_TEST
+
+START_TEST(table_is_capped)
+{
+	struct xsm_nl_link l;
+
+	memset(&l, 0, sizeof(l));
+	for (int i = 1; i <= XSM_NICS_LINKS_MAX + 10; i++) {
+		l.ifindex = i;
+		snprintf(l.name, sizeof(l.name), "v%d", i);
+		xsm_nics_link_apply(&V, &l);
+	}
+	ck_assert_uint_eq(V.n_links, XSM_NICS_LINKS_MAX);
+	ck_assert_uint_eq(V.links_overflow, 10);
+	ck_assert_int_eq(V.links[V.n_links - 1].ifindex, XSM_NICS_LINKS_MAX);
+}
+END_TEST
+
+/* --- flaps ----------------------------------------------------------- */
+
+START_TEST(flap_one_episode_then_quiet)
+{
+	struct xsm_nic_flap f;
+	uint64_t t = 1000 * S;
+	unsigned in = 0;
+
+	memset(&f, 0, sizeof(f));
+	xsm_nic_flap_note(&f, 10, t);   /* primes only */
+	ck_assert_uint_eq(f.n, 0);
+	for (unsigned i = 1; i <= 40; i++) {
+		xsm_nic_flap_note(&f, 10 + i, t + i * S / 4);
+		in = xsm_nic_flap_eval(&f, 5, 60 * S, 30 * S, t + i * S / 4);
+		ck_assert(f.flapping == (i >= 5));
+	}
+	ck_assert_uint_eq(in, 40);
+	ck_assert(xsm_nic_flap_eval(&f, 5, 60 * S, 30 * S, t + 10 * S + 29 * S) > 0);
+	ck_assert(f.flapping);
+	xsm_nic_flap_eval(&f, 5, 60 * S, 30 * S, t + 10 * S + 30 * S);
+	ck_assert(!f.flapping);
+	/* Slow changes, one a minute, never flap. */
+	for (unsigned i = 1; i <= 10; i++) {
+		xsm_nic_flap_note(&f, 50 + i, t + 100 * S + i * 61 * S);
+		xsm_nic_flap_eval(&f, 2, 60 * S, 30 * S, t + 100 * S + i * 61 * S);
+		ck_assert(!f.flapping);
+	}
+}
+END_TEST
+
+/* --- the verdict ----------------------------------------------------- */
+
+static struct xsm_nics_cfg cfg = {
+	.flap_count = 5, .flap_window_usec = 60 * S, .flap_quiet_usec = 60 * S,
+	.error_rate_warning = 1, .error_rate_critical = 100,
+	.drop_rate_warning = 10, .drop_rate_critical = 1000,
+};
+
+static enum xsm_status
+judge(char *reason, size_t size)
+{
+	enum xsm_status st;
+
+	xsm_nics_evaluate(&V, &cfg, 5000 * S, 1700000000 * S, &st, reason, size);
+	return st;
+}
+
+/* xenbr0 (4) over eth0 (3); storage eth1 (6). */
+static void
+dom0(unsigned eth0_flags, unsigned eth1_flags)
+{
+	struct msg m = { .len = 0 };
+
+	m_link(&m, RTM_NEWLINK, 3, eth0_flags, "eth0", 4, 0);
+	m_link(&m, RTM_NEWLINK, 4, (eth0_flags & IFF_LOWER_UP) ? UP : IFF_UP,
+	    "xenbr0", 0, 0);
+	m_link(&m, RTM_NEWLINK, 6, eth1_flags, "eth1", 0, 0);
+	m_addr(&m, RTM_NEWADDR, 4, "10.0.0.2", 24);
+	m_addr(&m, RTM_NEWADDR, 6, "10.0.1.5", 24);
+	feed(&m);
+}
+
+START_TEST(verdict_ok_and_management_down)
+{
+	char r[256];
+
+	xsm_nics_roles_set(&V, "xenbr0", "inventory", "eth1", "");
+	dom0(UP, UP);
+	ck_assert_int_eq(judge(r, sizeof(r)), XSM_OK);
+	ck_assert_str_eq(r, "management xenbr0 up, 10.0.0.2/24; storage eth1 "
+	    "up, 10.0.1.5/24");
+	ck_assert_uint_eq(V.n_judged, 3);   /* xenbr0, its port eth0, eth1 */
+	dom0(IFF_UP, UP);
+	ck_assert_int_eq(judge(r, sizeof(r)), XSM_CRITICAL);
+	ck_assert_str_eq(r, "management xenbr0 has no carrier (eth0 down); "
+	    "storage eth1 up, 10.0.1.5/24");
+	ck_assert_str_eq(V.role_source, "inventory");
+}
+END_TEST
+
+START_TEST(verdict_admin_down_no_address_missing)
+{
+	struct msg m = { .len = 0 };
+	char r[256];
+
+	xsm_nics_roles_set(&V, "xenbr0", "config", "eth1,eth9", "");
+	dom0(UP, IFF_LOWER_UP);
+	ck_assert_int_eq(judge(r, sizeof(r)), XSM_CRITICAL);
+	ck_assert_ptr_nonnull(strstr(r, "storage eth1 is admin down"));
+	ck_assert_ptr_nonnull(strstr(r, "storage eth9 does not exist"));
+	dom0(UP, UP);
+	m_addr(&m, RTM_DELADDR, 6, "10.0.1.5", 24);
+	feed(&m);
+	judge(r, sizeof(r));
+	ck_assert_ptr_nonnull(strstr(r, "storage eth1 has no address"));
+	/* Deleted, then back under a new ifindex: bound again by name. */
+	m_link(&m, RTM_DELLINK, 6, 0, "eth1", 0, 0);
+	feed(&m);
+	judge(r, sizeof(r));
+	ck_assert_ptr_nonnull(strstr(r, "storage eth1 was deleted"));
+	m_link(&m, RTM_NEWLINK, 16, UP, "eth1", 0, 0);
+	m_addr(&m, RTM_NEWADDR, 16, "10.0.1.5", 24);
+	feed(&m);
+	judge(r, sizeof(r));
+	ck_assert_ptr_nonnull(strstr(r, "storage eth1 up, 10.0.1.5/24"));
+}
+END_TEST
+
+START_TEST(verdict_rename_follows_ifindex)
+{
+	struct msg m = { .len = 0 };
+	char r[256];
+
+	xsm_nics_roles_set(&V, "xenbr0", "config", "eth1", "");
+	dom0(UP, UP);
+	judge(r, sizeof(r));
+	m_link(&m, RTM_NEWLINK, 6, UP, "stor0", 0, 0);
+	feed(&m);
+	ck_assert_int_eq(judge(r, sizeof(r)), XSM_OK);
+	ck_assert_ptr_nonnull(strstr(r, "storage stor0 up, 10.0.1.5/24"));
+}
+END_TEST
+
+START_TEST(verdict_management_unknown)
+{
+	char r[256];
+
+	xsm_nics_roles_set(&V, "", "config", "eth1",
+	    "no [nics] management, and /x: No such file or directory");
+	dom0(UP, UP);
+	ck_assert_int_eq(judge(r, sizeof(r)), XSM_UNKNOWN);
+	ck_assert_ptr_nonnull(strstr(r, "management unknown: no [nics]"));
+}
+END_TEST
+
+START_TEST(verdict_flapping_is_one_warning)
+{
+	struct msg m = { .len = 0 };
+	enum xsm_status st, prev = XSM_OK;
+	char r[256];
+	unsigned edges = 0;
+	uint64_t t = 5000 * S;
+
+	xsm_nics_roles_set(&V, "", "config", "eth1", "x");
+	xsm_nics_roles_set(&V, "eth1", "config", "", "");
+	dom0(UP, UP);
+	xsm_nics_evaluate(&V, &cfg, t, 1, &st, r, sizeof(r));
+	for (unsigned i = 1; i <= 40; i++) {
+		m_link(&m, RTM_NEWLINK, 6, i % 2 ? IFF_UP : UP, "eth1", 0, i);
+		feed(&m);
+		t += S / 4;
+		xsm_nics_evaluate(&V, &cfg, t, 1, &st, r, sizeof(r));
+		if (st != prev)
+			edges++;
+		prev = st;
+	}
+	/* down, up, ... then flapping at the 5th change, and it stays. */
+	ck_assert_int_eq(st, XSM_WARNING);
+	ck_assert_ptr_nonnull(strstr(r, "is flapping (40 carrier changes"));
+	ck_assert_uint_le(edges, 5);
+	ck_assert_uint_eq(xsm_nics_evaluate(&V, &cfg, t, 1, &st, r, sizeof(r)),
+	    t + 60 * S);
+	xsm_nics_evaluate(&V, &cfg, t + 60 * S, 1, &st, r, sizeof(r));
+	ck_assert_int_eq(st, XSM_OK);   /* quiet, and it ended up */
+}
+END_TEST
+
+/* --- parsers on the fixtures ------------------------------------------ */
+
+static char *
+fixture(const char *name)
+{
+	const char *src = getenv("XSMON_SRC");
+	static char buf[16384];
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/nics/%s",
+	    src ? src : ".", name);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s", path);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+START_TEST(proc_bonding)
+{
+	struct xsm_nics_bond_proc b;
+
+	ck_assert_int_eq(xsm_nics_parse_proc_bonding(
+	    fixture("proc_bonding_ab_degraded"), &b), 0);
+	ck_assert_str_eq(b.mode, "fault-tolerance (active-backup)");
+	ck_assert_str_eq(b.active, "eth0");
+	ck_assert(!b.lacp);
+	ck_assert_uint_eq(b.n_slaves, 2);
+	ck_assert(b.slaves[0].mii_up);
+	ck_assert(!b.slaves[1].mii_up);
+	ck_assert_uint_eq(b.slaves[1].link_failures, 3);
+	ck_assert_int_eq(xsm_nics_parse_proc_bonding(
+	    fixture("proc_bonding_8023ad"), &b), 0);
+	ck_assert(b.lacp);
+	ck_assert_uint_eq(b.aggregator_id, 2);
+	ck_assert_uint_eq(b.slaves[1].aggregator_id, 2);
+	ck_assert_str_eq(b.slaves[0].speed, "10000 Mbps");
+	ck_assert_int_eq(xsm_nics_parse_proc_bonding("garbage\n", &b), -EINVAL);
+}
+END_TEST
+
+START_TEST(ovs_bonds)
+{
+	struct xsm_nics_ovs_bond b[2];
+	unsigned n;
+	char r[256];
+
+	ck_assert_int_eq(xsm_nics_parse_ovs_bonds(fixture("ovs_bond_show_slave"),
+	    b, 2, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(b[0].name, "bond0");
+	ck_assert_str_eq(b[0].mode, "active-backup");
+	ck_assert_uint_eq(b[0].n_slaves, 2);
+	ck_assert(b[0].slaves[0].enabled && b[0].slaves[0].active);
+	ck_assert(!b[0].slaves[1].enabled);
+	/* A degraded OVS bond is a warning of the check. */
+	V.ovs_bonds[0] = b[0];
+	V.n_ovs_bonds = 1;
+	xsm_nics_roles_set(&V, "eth1", "config", "", "");
+	dom0(UP, UP);
+	ck_assert_int_eq(judge(r, sizeof(r)), XSM_WARNING);
+	ck_assert_ptr_nonnull(strstr(r, "ovs bond bond0 degraded: 1/2 "
+	    "members enabled (eth1 disabled)"));
+	ck_assert_int_eq(xsm_nics_parse_ovs_bonds(fixture("ovs_bond_show_member"),
+	    b, 2, &n), 0);
+	ck_assert_str_eq(b[0].lacp, "negotiated");
+	ck_assert(b[0].slaves[0].active && b[0].slaves[1].enabled);
+	ck_assert_int_eq(xsm_nics_parse_ovs_bonds("no bonds here\n", b, 2, &n),
+	    -EINVAL);
+}
+END_TEST
+
+START_TEST(linux_bond_degraded_and_down)
+{
+	struct msg m = { .len = 0 };
+	char r[256];
+
+	/* xenbr0 (4) over bond0 (10) over eth2 (11) and eth3 (12). */
+	xsm_nics_roles_set(&V, "xenbr0", "config", "", "");
+	m_link(&m, RTM_NEWLINK, 4, UP, "xenbr0", 0, 0);
+	m_link(&m, RTM_NEWLINK, 10, UP, "bond0", 4, 0);
+	m_link(&m, RTM_NEWLINK, 11, UP, "eth2", 10, 0);
+	m_link(&m, RTM_NEWLINK, 12, IFF_UP, "eth3", 10, 0);
+	m_addr(&m, RTM_NEWADDR, 4, "10.0.0.2", 24);
+	feed(&m);
+	xsm_strlcpy(xsm_nics_find(&V, 10)->kind, "bond", 16);
+	ck_assert_int_eq(judge(r, sizeof(r)), XSM_WARNING);
+	ck_assert_str_eq(r, "management xenbr0 up, 10.0.0.2/24, bond0 degraded: "
+	    "1/2 slaves up (eth3 down)");
+	m_link(&m, RTM_NEWLINK, 11, IFF_UP, "eth2", 10, 0);
+	feed(&m);
+	ck_assert_int_eq(judge(r, sizeof(r)), XSM_CRITICAL);
+}
+END_TEST
+
+START_TEST(inventory)
+{
+	char out[16];
+
+	ck_assert_int_eq(xsm_nics_inventory_management(
+	    fixture("xensource-inventory"), out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "xenbr0");
+	ck_assert_int_eq(xsm_nics_inventory_management("A='b'\n", out,
+	    sizeof(out)), -ENOENT);
+	ck_assert_int_eq(xsm_nics_inventory_management(
+	    "MANAGEMENT_INTERFACE=bond1\n", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "bond1");
+	ck_assert_int_eq(xsm_nics_inventory_management(
+	    "MANAGEMENT_INTERFACE='a/b'\n", out, sizeof(out)), -EINVAL);
+	ck_assert_int_eq(xsm_nics_inventory_management(
+	    "MANAGEMENT_INTERFACE=''\n", out, sizeof(out)), -ENOENT);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("nics");
+	TCase *tc = tcase_create("nics");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, walk_link_and_addr);
+	tcase_add_test(tc, walk_rejects_bad_lengths);
+	tcase_add_test(tc, rename_keeps_ifindex_delete_removes);
+	tcase_add_test(tc, resync_sweeps_what_the_dump_missed);
+	tcase_add_test(tc, table_is_capped);
+	tcase_add_test(tc, flap_one_episode_then_quiet);
+	tcase_add_test(tc, verdict_ok_and_management_down);
+	tcase_add_test(tc, verdict_admin_down_no_address_missing);
+	tcase_add_test(tc, verdict_rename_follows_ifindex);
+	tcase_add_test(tc, verdict_management_unknown);
+	tcase_add_test(tc, verdict_flapping_is_one_warning);
+	tcase_add_test(tc, proc_bonding);
+	tcase_add_test(tc, ovs_bonds);
+	tcase_add_test(tc, linux_bond_degraded_and_down);
+	tcase_add_test(tc, inventory);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return ck_run(suite());
+}
