@@ -523,7 +523,7 @@ START_TEST(print)
 	ck_assert_ptr_nonnull(strstr(out.data,
 	    "#[control]\nsocket = /run/xsmond/xsmond.sock\ngroup = \n"
 	    "max_clients = 16\nrequest_max = 4K\nidle_timeout = 5s\n"
-	    "output_max = 1M\n\n[logfs]\npath = /var/log\nwarning = 80\n"));
+	    "output_max = 1M\n\n[logfs]\nenabled = yes\npath = /var/log\nwarning = 80\n"));
 	ck_assert_ptr_nonnull(strstr(out.data,
 	    "\nsettle = 200ms\nsafety_interval = 1m\nscan_interval = 5m\n"
 	    "top = 10\n"));
