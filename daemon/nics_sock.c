@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,17 +27,39 @@
 #define RESYNC_REPEAT 3
 #define DRAIN_MAX 256          /* datagrams per wakeup, then yield */
 #define EPISODE_QUIET_USEC (10 * XSM_USEC_PER_SEC) /* no overrun: it is over */
+#define RETRY_MAX_SHIFT 6      /* the retry backs off up to 64 s */
+
+static void start_next(struct xsmd_nics_nl *nl);
+static void schedule_retry(struct xsmd_nics_nl *nl);
 
 /* --- applying messages ------------------------------------------------- */
+
+/* name is an OVS bridge's uplink or an OVS bond's member. */
+static bool
+ovs_port(const struct xsm_nics_view *v, const char *name)
+{
+	for (unsigned i = 0; i < v->n_ovs_ports; i++)
+		if (strcmp(v->ovs_ports[i].name, name) == 0)
+			return true;
+	for (unsigned i = 0; i < v->n_ovs_bonds; i++)
+		for (unsigned k = 0; k < v->ovs_bonds[i].n_slaves; k++)
+			if (strcmp(v->ovs_bonds[i].slaves[k].name, name) == 0)
+				return true;
+	return false;
+}
 
 static void
 sink_link(void *arg, const struct xsm_nl_link *l)
 {
 	struct xsmd_nics_nl *nl = arg;
+	const struct xsm_nic *o = xsm_nics_find_const(nl->v, l->ifindex);
 	int r;
 
 	if (xsm_nics_judged_find(nl->v, l->ifindex) != NULL)
 		nl->judged_touched = true;
+	if (o != NULL && !l->del && o->carrier != l->carrier &&
+	    ovs_port(nl->v, o->name))
+		nl->ovs_carrier = true;
 	r = xsm_nics_link_apply(nl->v, l);
 	if (r == -ENOMEM)
 		log_warnx("nics: no memory for link %d, ignoring", l->ifindex);
@@ -98,10 +121,14 @@ start_next(struct xsmd_nics_nl *nl)
 		kind = XSMD_NICS_DUMP_COUNTERS;
 	else
 		return;
+	if (ev_is_active(&nl->retry))
+		return;   /* backing off: the retry timer starts it */
 	if ((r = send_dump(nl, RTM_GETLINK)) < 0) {
 		errno = -r;
-		log_warn("nics: cannot ask for a link dump");
-		return;   /* the next request tries again */
+		if (nl->failures == 0)
+			log_warn("nics: cannot ask for a link dump");
+		schedule_retry(nl);
+		return;
 	}
 	if (kind == XSMD_NICS_DUMP_RESYNC) {
 		nl->want_resync = false;
@@ -110,7 +137,31 @@ start_next(struct xsmd_nics_nl *nl)
 	}
 	nl->want_counters = false;
 	nl->addrs_phase = false;
+	nl->intr = false;
 	nl->dump = kind;
+}
+
+/* A dump failed or stayed inconsistent: ask again later, backing off. */
+static void
+schedule_retry(struct xsmd_nics_nl *nl)
+{
+	unsigned shift = nl->failures < RETRY_MAX_SHIFT ? nl->failures :
+	    RETRY_MAX_SHIFT;
+
+	nl->failures++;
+	nl->v->dump_failures++;
+	if (ev_is_active(&nl->retry))
+		return;
+	ev_timer_set(&nl->retry, (double)(1u << shift), 0.);
+	ev_timer_start(nl->loop, &nl->retry);
+}
+
+static void
+retry_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct xsmd_nics_nl *nl = t->data;
+
+	start_next(nl);
 }
 
 void
@@ -123,6 +174,24 @@ xsmd_nics_nl_request(struct xsmd_nics_nl *nl, enum xsmd_nics_dump kind)
 	start_next(nl);
 }
 
+/*
+ * The resync's links or addresses came back flagged NLM_F_DUMP_INTR: the
+ * kernel's list changed under the dump, so sweeping would drop what is
+ * there. Do it again at once a few times, then on the retry timer.
+ */
+static void
+resync_interrupted(struct xsmd_nics_nl *nl)
+{
+	nl->v->dump_intr++;
+	nl->want_resync = true;
+	if (nl->redumps < RESYNC_REPEAT) {
+		nl->redumps++;
+		return;
+	}
+	nl->redumps = 0;
+	schedule_retry(nl);
+}
+
 /* The dump under way ended (DONE or an error): the next step. */
 static enum xsmd_nics_dump
 dump_done(struct xsmd_nics_nl *nl, int err)
@@ -130,12 +199,20 @@ dump_done(struct xsmd_nics_nl *nl, int err)
 	enum xsmd_nics_dump kind = nl->dump;
 	int r;
 
+	nl->dump = XSMD_NICS_DUMP_NONE;
 	if (err < 0) {
 		errno = -err;
-		log_warn("nics: dump failed, retrying");
-		nl->dump = XSMD_NICS_DUMP_NONE;
+		if (nl->failures == 0)
+			log_warn("nics: dump failed, retrying");
 		if (kind == XSMD_NICS_DUMP_RESYNC)
 			nl->want_resync = true;
+		else
+			nl->want_counters = true;
+		schedule_retry(nl);
+		return XSMD_NICS_DUMP_NONE;
+	}
+	if (kind == XSMD_NICS_DUMP_RESYNC && nl->intr) {
+		resync_interrupted(nl);
 		return XSMD_NICS_DUMP_NONE;
 	}
 	if (kind == XSMD_NICS_DUMP_RESYNC && !nl->addrs_phase) {
@@ -143,12 +220,16 @@ dump_done(struct xsmd_nics_nl *nl, int err)
 		if ((r = send_dump(nl, RTM_GETADDR)) == 0) {
 			xsm_nics_mark_addrs(nl->v);
 			nl->addrs_phase = true;
+			nl->dump = kind;
 			return XSMD_NICS_DUMP_NONE;   /* not complete yet */
 		}
 		errno = -r;
 		log_warn("nics: cannot ask for an address dump");
 		nl->want_resync = true;
-	} else if (kind == XSMD_NICS_DUMP_RESYNC) {
+		schedule_retry(nl);
+		return XSMD_NICS_DUMP_NONE;
+	}
+	if (kind == XSMD_NICS_DUMP_RESYNC) {
 		xsm_nics_sweep_addrs(nl->v);
 		if (nl->events_during && nl->redumps < RESYNC_REPEAT) {
 			nl->redumps++;
@@ -159,7 +240,7 @@ dump_done(struct xsmd_nics_nl *nl, int err)
 	} else {
 		nl->v->dumps++;
 	}
-	nl->dump = XSMD_NICS_DUMP_NONE;
+	nl->failures = 0;
 	return kind;
 }
 
@@ -196,6 +277,9 @@ dq_cb(struct ev_loop *loop, ev_io *io, int revents)
 			sink.link = sink_link;
 		xsm_nl_walk(nl->buf, (size_t)n, &sink, &res);
 		nl->v->bad_messages += res.bad;
+		nl->v->foreign_messages += res.foreign;
+		if (res.intr)
+			nl->intr = true;
 		if (res.done && res.done_seq == nl->seq) {
 			enum xsmd_nics_dump k = dump_done(nl, res.error);
 
@@ -208,7 +292,7 @@ dq_cb(struct ev_loop *loop, ev_io *io, int revents)
 	}
 	if (nl->batch != NULL)
 		nl->batch(nl->arg, done);
-	nl->judged_touched = false;
+	nl->judged_touched = nl->ovs_carrier = false;
 }
 
 static void
@@ -243,6 +327,7 @@ mc_cb(struct ev_loop *loop, ev_io *io, int revents)
 		}
 		xsm_nl_walk(nl->buf, (size_t)n, &sink, &res);
 		nl->v->bad_messages += res.bad;
+		nl->v->foreign_messages += res.foreign;
 		nl->v->events += res.messages;
 		any = true;
 	}
@@ -258,7 +343,7 @@ mc_cb(struct ev_loop *loop, ev_io *io, int revents)
 	}
 	if (nl->batch != NULL)
 		nl->batch(nl->arg, XSMD_NICS_DUMP_NONE);
-	nl->judged_touched = false;
+	nl->judged_touched = nl->ovs_carrier = false;
 }
 
 /* --- open, close ----------------------------------------------------------- */
@@ -276,14 +361,29 @@ xsmd_nics_nl_rcvbuf(struct xsmd_nics_nl *nl, unsigned rcvbuf)
 		nl->v->rcvbuf = (unsigned)v;
 }
 
+/* What mnl_socket_open2 would have done (libmnl >= 1.0.4 only). */
+static int
+fd_flags(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 open_sockets(struct xsmd_nics_nl *nl)
 {
 	unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
 
-	nl->mc = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	nl->dq = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	nl->mc = mnl_socket_open(NETLINK_ROUTE);
+	nl->dq = mnl_socket_open(NETLINK_ROUTE);
 	if (nl->mc == NULL || nl->dq == NULL)
+		return -errno;
+	if (fd_flags(mnl_socket_get_fd(nl->mc)) < 0 ||
+	    fd_flags(mnl_socket_get_fd(nl->dq)) < 0)
 		return -errno;
 	/* AUTOPID: a second netlink socket in the process must not clash. */
 	if (mnl_socket_bind(nl->mc, groups, MNL_SOCKET_AUTOPID) < 0 ||
@@ -313,6 +413,8 @@ xsmd_nics_nl_open(struct xsmd_nics_nl *nl, struct ev_loop *loop,
 	nl->mc_io.data = nl->dq_io.data = nl;
 	ev_io_start(loop, &nl->mc_io);
 	ev_io_start(loop, &nl->dq_io);
+	ev_init(&nl->retry, retry_cb);
+	nl->retry.data = nl;
 	xsmd_nics_nl_request(nl, XSMD_NICS_DUMP_RESYNC);
 	return 0;
 }
@@ -323,6 +425,7 @@ xsmd_nics_nl_close(struct xsmd_nics_nl *nl)
 	if (nl->loop != NULL) {
 		ev_io_stop(nl->loop, &nl->mc_io);
 		ev_io_stop(nl->loop, &nl->dq_io);
+		ev_timer_stop(nl->loop, &nl->retry);
 	}
 	if (nl->mc != NULL)
 		mnl_socket_close(nl->mc);

@@ -37,6 +37,10 @@ struct xsmd_nics_nl {
 	bool enobufs;              /* in an ENOBUFS episode (logged once) */
 	uint64_t last_enobufs;     /* monotonic usec of the latest overrun */
 	bool judged_touched;       /* a judged link changed in this batch */
+	bool ovs_carrier;          /* an OVS port's carrier changed in it */
+	bool intr;                 /* the dump under way was interrupted */
+	ev_timer retry;            /* one-shot: a failed dump again */
+	unsigned failures;         /* in a row: the retry backs off */
 
 	/* Called after every batch of messages; done says which dump ended. */
 	void (*batch)(void *arg, enum xsmd_nics_dump done);
@@ -44,7 +48,9 @@ struct xsmd_nics_nl {
 };
 
 /*
- * Opens both sockets (MNL_SOCKET_AUTOPID), asks rcvbuf for the multicast
+ * Opens both sockets (mnl_socket_open, then O_NONBLOCK and FD_CLOEXEC by
+ * fcntl: mnl_socket_open2 needs libmnl 1.0.4, EL7 ships 1.0.3; bound with
+ * MNL_SOCKET_AUTOPID), asks rcvbuf for the multicast
  * one (the kernel caps it at net.core.rmem_max) and reads back the
  * effective size into v->rcvbuf, starts the watchers and the initial
  * dump. Returns 0 or -errno (everything closed again).
@@ -55,7 +61,11 @@ int xsmd_nics_nl_open(struct xsmd_nics_nl *nl, struct ev_loop *loop,
 /* Stops the watchers and closes both sockets. Safe twice. */
 void xsmd_nics_nl_close(struct xsmd_nics_nl *nl);
 
-/* Asks for a dump; one runs at a time, a resync wins over counters. */
+/*
+ * Asks for a dump; one runs at a time, a resync wins over counters. A
+ * dump that fails (or that the kernel keeps flagging NLM_F_DUMP_INTR)
+ * is asked again by a one-shot timer, 1 s then doubling up to 64 s.
+ */
 void xsmd_nics_nl_request(struct xsmd_nics_nl *nl, enum xsmd_nics_dump kind);
 
 /* Asks the multicast socket for another receive buffer size. */

@@ -10,8 +10,9 @@
  *    counters and rates, only while a role link exists;
  *  - the flap timer: one-shot, at the moment a flapping interface will
  *    have been quiet for flap_quiet (no polling while it is not);
- *  - ovs-appctl bond/show as a child with a deadline (nics_ovs.c), only
- *    when Open vSwitch is installed.
+ *  - ovs-appctl bond/show and dpif/show as children with a deadline
+ *    (nics_ovs.c), only when Open vSwitch is installed: every
+ *    bond_interval, and a second after an OVS port's carrier changed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -95,8 +96,11 @@ batch_cb(void *arg, enum xsmd_nics_dump done)
 	}
 	if (w->nl.judged_touched || done == XSMD_NICS_DUMP_RESYNC)
 		w->sys_dirty = true;
+	/* An OVS port lost or got carrier: what OVS says now, soon. */
+	if (w->nl.ovs_carrier)
+		xsmd_nics_ovs_kick(&w->ovs);
+	/* Speed and /proc/net/bonding change on link edges, not counters. */
 	if (done == XSMD_NICS_DUMP_COUNTERS) {
-		w->sys_dirty = true;
 		xsm_nics_bind(v);
 		xsm_nics_rates_update(v, xsmd_now_mono());
 	}
@@ -121,7 +125,10 @@ quiet_cb(struct ev_loop *loop, ev_timer *t, int revents)
 static void
 ovs_changed(void *arg)
 {
-	nics_check(arg);
+	struct nics_watch *w = arg;
+
+	w->sys_dirty = true;   /* the bridges' ports may be others now */
+	nics_check(w);
 }
 
 /* --- roles ---------------------------------------------------------------- */

@@ -73,7 +73,7 @@ K("nics", "flap_window", DURATION, nics.flap_window_usec, XSM_SEC, XSM_DAY, "60s
 K("nics", "flap_quiet", DURATION, nics.flap_quiet_usec, XSM_SEC, XSM_DAY, "60s"),
 K("nics", "rcvbuf", SIZE32, nics.rcvbuf, 4 * XSM_KIB, 64 * XSM_MIB, "1M"),
 K("nics", "ovs_appctl", PATH, nics.ovs_appctl, 0, 0, "/usr/bin/ovs-appctl"),
-K("nics", "bond_interval", DURATION, nics.bond_interval_usec, XSM_SEC, XSM_HOUR, "10s"),
+K("nics", "bond_interval", DURATION, nics.bond_interval_usec, XSM_SEC, XSM_HOUR, "60s"),
 K("rsyslog", "enabled", BOOL, rsyslog.enabled, 0, 0, "yes"),
 K("rsyslog", "pidfile", OPTPATH, rsyslog.pidfile, 0, 0, ""),
 K("rsyslog", "syslog_socket", PATH, rsyslog.syslog_socket, 0, 0, "/dev/log"),

@@ -21,6 +21,7 @@
 #define XSM_NIC_REASON_MAX 160
 #define XSM_NICS_OVS_BONDS_MAX 8
 #define XSM_NIC_SLAVES_MAX 8
+#define XSM_NICS_OVS_PORTS_MAX 64 /* uplinks of OVS bridges (dpif/show) */
 
 struct xsm_nic_addr {
 	uint8_t family;           /* AF_INET or AF_INET6 */
@@ -66,6 +67,13 @@ struct xsm_nic {
 	struct xsm_nic_addr addrs[XSM_NIC_ADDRS_MAX];
 	bool has_stats;
 	struct xsm_nic_counters ctr;
+};
+
+/* An uplink of an OVS bridge from `ovs-appctl dpif/show` (nics_ovsdp.h):
+ * internal, patch and guest ports are left out. */
+struct xsm_nics_ovs_port {
+	char bridge[16];
+	char name[16];
 };
 
 /* OVS bonds from `ovs-appctl bond/show` (nics_bond.h parses it). */
@@ -131,6 +139,9 @@ struct xsm_nics_judged {
 	char name[16];
 	int role;                 /* index in roles[] */
 	int lower_of;             /* ifindex of the role link above, 0 none */
+	bool direct;              /* an uplink of the role link itself (its
+	                           * port, or its OVS bridge's port), not a
+	                           * bond slave further down */
 	bool in_use;
 	enum xsm_status status;
 	char reason[XSM_NIC_REASON_MAX];
@@ -167,14 +178,24 @@ struct xsm_nics_view {
 	uint64_t judged_overflow;
 
 	/* OVS, when ovs_appctl is present. */
-	char ovs_state[64];       /* "absent", "ok", "timeout", error text */
+	char ovs_state[XSM_NIC_REASON_MAX]; /* "absent", "ok", or what failed:
+	                           * "ovs-appctl bond/show: timeout" */
 	unsigned n_ovs_bonds;
 	struct xsm_nics_ovs_bond ovs_bonds[XSM_NICS_OVS_BONDS_MAX];
+	unsigned n_ovs_ports;
+	struct xsm_nics_ovs_port ovs_ports[XSM_NICS_OVS_PORTS_MAX];
+	uint64_t ovs_ports_overflow;  /* uplinks beyond the table */
 
 	/* The netlink side. */
 	uint64_t events;          /* netlink messages applied */
 	uint64_t bad_messages;    /* skipped by the walker */
-	uint64_t resyncs;         /* full dumps after ENOBUFS */
+	uint64_t foreign_messages; /* link messages of another family
+	                           * (AF_BRIDGE port info): not the link's */
+	uint64_t resyncs;         /* receive buffer overruns (ENOBUFS), each
+	                           * asking for a full dump */
+	uint64_t dump_intr;       /* dumps the kernel flagged inconsistent
+	                           * (NLM_F_DUMP_INTR), done again */
+	uint64_t dump_failures;   /* dumps that failed, retried on a timer */
 	uint64_t dumps;           /* counter dumps */
 	unsigned rcvbuf;          /* effective SO_RCVBUF (read back) */
 	uint64_t samples;         /* evaluations */

@@ -153,10 +153,29 @@ jadd(struct xsm_nics_view *v, struct jset *s, int ifindex, const char *name,
 	j->ifindex = ifindex;
 	j->role = role;
 	j->lower_of = lower_of;
+	j->direct = false;
 	xsm_strlcpy(j->name, name, sizeof(j->name));
 }
 
-/* Links whose master is ifindex, and the slaves of bonds among them. */
+bool
+xsm_nics_guest_name(const char *name)
+{
+	/* Xen netback vifs are vifDOMID.DEV; emulated NICs are tapDOMID.DEV. */
+	return strncmp(name, "vif", 3) == 0 || strncmp(name, "tap", 3) == 0;
+}
+
+bool
+xsm_nics_is_guest(const struct xsm_nic *n)
+{
+	return xsm_nics_guest_name(n->name) || strcmp(n->kind, "vif") == 0 ||
+	    strcmp(n->kind, "tun") == 0;
+}
+
+/*
+ * The uplinks beneath a role link: links whose master is ifindex (guest
+ * ports left out: they are not the host's way out), and the slaves of
+ * bonds among them.
+ */
 static void
 add_lowers(struct xsm_nics_view *v, struct jset *s, int top, int ifindex,
     int role, int depth)
@@ -164,14 +183,47 @@ add_lowers(struct xsm_nics_view *v, struct jset *s, int top, int ifindex,
 	for (unsigned i = 0; i < v->n_links; i++) {
 		const struct xsm_nic *n = &v->links[i];
 
-		if (n->master != ifindex || n->ifindex == ifindex)
+		if (n->master != ifindex || n->ifindex == ifindex ||
+		    xsm_nics_is_guest(n))
 			continue;
 		jadd(v, s, n->ifindex, n->name, role, top);
+		if (depth == 0 && s->n > 0 &&
+		    s->next[s->n - 1].ifindex == n->ifindex)
+			s->next[s->n - 1].direct = true;
 		if (depth < 2 && strcmp(n->kind, "bond") == 0)
 			add_lowers(v, s, top, n->ifindex, role, depth + 1);
 	}
 }
 
+/*
+ * An OVS bridge's uplinks: its physical ports have master ovs-system,
+ * not the bridge, so dpif/show says which ones belong to it.
+ */
+static void
+add_ovs_ports(struct xsm_nics_view *v, struct jset *s,
+    const struct xsm_nic *top, int role)
+{
+	const struct xsm_nic *n;
+
+	for (unsigned i = 0; i < v->n_ovs_ports; i++) {
+		const struct xsm_nics_ovs_port *p = &v->ovs_ports[i];
+
+		if (strcmp(p->bridge, top->name) != 0 ||
+		    strcmp(p->name, top->name) == 0)
+			continue;
+		n = xsm_nics_find_name(v, p->name);
+		if (n == NULL || xsm_nics_is_guest(n))
+			continue;
+		jadd(v, s, n->ifindex, n->name, role, top->ifindex);
+		if (s->n > 0 && s->next[s->n - 1].ifindex == n->ifindex)
+			s->next[s->n - 1].direct = true;
+	}
+}
+
+/*
+ * Every role's own interface first, so that a bridge with many ports can
+ * never crowd another role out of the table; then the uplinks.
+ */
 static void
 build_judged(struct xsm_nics_view *v)
 {
@@ -185,8 +237,15 @@ build_judged(struct xsm_nics_view *v)
 
 		n = r->ifindex ? xsm_nics_find_const(v, r->ifindex) : NULL;
 		jadd(v, &s, r->ifindex, n ? n->name : r->name, (int)i, 0);
-		if (n != NULL)
-			add_lowers(v, &s, n->ifindex, n->ifindex, (int)i, 0);
+	}
+	for (unsigned i = 0; i < v->n_roles; i++) {
+		const struct xsm_nics_role *r = &v->roles[i];
+
+		n = r->ifindex ? xsm_nics_find_const(v, r->ifindex) : NULL;
+		if (n == NULL)
+			continue;
+		add_lowers(v, &s, n->ifindex, n->ifindex, (int)i, 0);
+		add_ovs_ports(v, &s, n, (int)i);
 	}
 	memcpy(v->judged, s.next, s.n * sizeof(s.next[0]));
 	v->n_judged = s.n;

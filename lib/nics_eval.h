@@ -49,6 +49,14 @@ uint64_t xsm_nics_evaluate(struct xsm_nics_view *v,
  */
 void xsm_nics_bind(struct xsm_nics_view *v);
 
+/*
+ * A guest's port rather than an uplink of the host: kind vif or tun, or
+ * named vif* (netback) or tap* (emulated NICs). Guest ports are never
+ * judged: their carrier follows the guest, not the host's network.
+ */
+bool xsm_nics_is_guest(const struct xsm_nic *n);
+bool xsm_nics_guest_name(const char *name);
+
 /* "management" or "storage". */
 const char *xsm_nics_role_name(enum xsm_nics_role_kind k);
 

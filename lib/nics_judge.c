@@ -136,6 +136,8 @@ judge_one(struct xsm_nics_view *v, const struct xsm_nics_cfg *c,
 		    "changes within %llus)", in > j->flap.episode_count ? in :
 		    j->flap.episode_count,
 		    (unsigned long long)(c->flap_window_usec / XSM_SEC));
+		if (!carrier_ok(n))
+			cat(j->reason, sizeof(j->reason), ", carrier down now");
 	} else if (!carrier_ok(n)) {
 		st = XSM_CRITICAL;
 		xsm_strlcpy(j->reason, "has no carrier", sizeof(j->reason));
@@ -150,13 +152,11 @@ judge_one(struct xsm_nics_view *v, const struct xsm_nics_cfg *c,
 		else
 			xsm_strlcpy(j->reason, "up", sizeof(j->reason));
 	}
+	/* Bad rates add to the base reason; they never hide it. */
 	rst = judge_rates(j, c, why, sizeof(why));
-	if (xsm_status_rank(rst) > xsm_status_rank(st)) {
-		st = rst;
-		snprintf(j->reason, sizeof(j->reason), "up, %s", why);
-	} else if (rst != XSM_OK) {
+	if (rst != XSM_OK)
 		cat(j->reason, sizeof(j->reason), ", %s", why);
-	}
+	st = xsm_status_worse(st, rst);
 	set_status(j, st, now_wall);
 }
 
@@ -206,21 +206,28 @@ bond_summary(const struct xsm_nics_view *v, const struct xsm_nic *bond,
 		    bond->name, up, total, down);
 }
 
-/* The link has direct ports (IFLA_MASTER) and none has carrier. */
+/*
+ * The role has uplinks (bridge ports, OVS bridge ports; guests left out)
+ * and none has carrier: the host is cut off on that role, whatever the
+ * role link itself says (an OVS internal port always has carrier).
+ */
 static bool
-all_ports_down(const struct xsm_nics_view *v, const struct xsm_nic *top)
+all_uplinks_down(const struct xsm_nics_view *v, unsigned ri)
 {
-	unsigned ports = 0;
+	unsigned uplinks = 0;
 
-	for (unsigned i = 0; i < v->n_links; i++) {
-		if (v->links[i].master != top->ifindex ||
-		    v->links[i].ifindex == top->ifindex)
+	for (unsigned i = 0; i < v->n_judged; i++) {
+		const struct xsm_nics_judged *j = &v->judged[i];
+		const struct xsm_nic *n;
+
+		if (j->role != (int)ri || !j->direct)
 			continue;
-		if (carrier_ok(&v->links[i]))
+		n = xsm_nics_find_const(v, j->ifindex);
+		if (n != NULL && carrier_ok(n))
 			return false;
-		ports++;
+		uplinks++;
 	}
-	return ports > 0;
+	return uplinks > 0;
 }
 
 /*
@@ -264,12 +271,15 @@ judge_role(const struct xsm_nics_view *v, unsigned ri, char *out, size_t size)
 	if (n != NULL && strcmp(n->kind, "bond") == 0)
 		bond_summary(v, n, top, &st, extra, sizeof(extra));
 	/*
-	 * Every port of a bridge is down: the bridge's own carrier follows
-	 * through the kernel's linkwatch, up to a second later. Say now.
+	 * Every uplink is down: a Linux bridge's own carrier follows through
+	 * the kernel's linkwatch, up to a second later (say it now); an OVS
+	 * internal port keeps its carrier for ever.
 	 */
-	if (top->status == XSM_OK && n != NULL && all_ports_down(v, n)) {
-		cat(out, size, "%s%s %s has no carrier (%s)", out[0] ? "; " :
-		    "", xsm_nics_role_name(r->kind), top->name, down);
+	if (top->status == XSM_OK && n != NULL && all_uplinks_down(v, ri)) {
+		cat(out, size, "%s%s %s has no %s (%s)", out[0] ? "; " :
+		    "", xsm_nics_role_name(r->kind), top->name,
+		    strcmp(n->kind, "bridge") == 0 ? "carrier" : "working uplink",
+		    down);
 		return XSM_CRITICAL;
 	}
 	cat(out, size, "%s%s %s %s", out[0] ? "; " : "",
@@ -287,6 +297,12 @@ judge_ovs(const struct xsm_nics_view *v, char *out, size_t size)
 {
 	enum xsm_status st = XSM_OK;
 
+	/* ovs-appctl failing or hanging: the bonds are not known. */
+	if (v->ovs_state[0] != '\0' && strcmp(v->ovs_state, "ok") != 0 &&
+	    strcmp(v->ovs_state, "absent") != 0) {
+		st = XSM_WARNING;
+		cat(out, size, "%s%s", out[0] ? "; " : "", v->ovs_state);
+	}
 	for (unsigned i = 0; i < v->n_ovs_bonds; i++) {
 		const struct xsm_nics_ovs_bond *b = &v->ovs_bonds[i];
 		unsigned up = 0;
@@ -336,6 +352,10 @@ xsm_nics_evaluate(struct xsm_nics_view *v, const struct xsm_nics_cfg *cfg,
 	for (unsigned i = 0; i < v->n_roles; i++)
 		st = xsm_status_worse(st, judge_role(v, i, reason, size));
 	st = xsm_status_worse(st, judge_ovs(v, reason, size));
+	if (v->judged_overflow > 0)
+		cat(reason, size, "%s%llu uplinks not judged (more than %u)",
+		    reason[0] ? "; " : "",
+		    (unsigned long long)v->judged_overflow, XSM_NICS_JUDGED_MAX);
 	if (reason[0] == '\0')
 		xsm_strlcpy(reason, "no role interfaces", size);
 	v->samples++;

@@ -282,6 +282,22 @@ parse_addr(const struct nlmsghdr *h, const uint8_t *pl, size_t plen,
 	return !it.bad && a->ifindex > 0;
 }
 
+/*
+ * The bridge layer (and others) send RTM_NEWLINK/RTM_DELLINK of their
+ * own family on the same group: an AF_BRIDGE RTM_DELLINK on "nomaster"
+ * means the port left, not that the link is gone.
+ */
+static bool
+foreign_family(const uint8_t *pl, size_t plen)
+{
+	struct ifinfomsg ifi;
+
+	if (plen < sizeof(ifi))
+		return false;   /* parse_link counts it bad */
+	memcpy(&ifi, pl, sizeof(ifi));
+	return ifi.ifi_family != AF_UNSPEC;
+}
+
 void
 xsm_nl_walk(const void *buf, size_t len, const struct xsm_nl_sink *sink,
     struct xsm_nl_result *res)
@@ -301,6 +317,8 @@ xsm_nl_walk(const void *buf, size_t len, const struct xsm_nl_sink *sink,
 			return;
 		}
 		plen = h.nlmsg_len - NLMSG_HDRLEN;
+		if (h.nlmsg_flags & NLM_F_DUMP_INTR)
+			res->intr = true;
 		switch (h.nlmsg_type) {
 		case NLMSG_DONE:
 			res->done = true;
@@ -321,7 +339,9 @@ xsm_nl_walk(const void *buf, size_t len, const struct xsm_nl_sink *sink,
 			break;
 		case RTM_NEWLINK:
 		case RTM_DELLINK:
-			if (parse_link(&h, p + NLMSG_HDRLEN, plen, &l)) {
+			if (foreign_family(p + NLMSG_HDRLEN, plen))
+				res->foreign++;
+			else if (parse_link(&h, p + NLMSG_HDRLEN, plen, &l)) {
 				res->messages++;
 				if (sink->link != NULL)
 					sink->link(sink->arg, &l);

@@ -46,6 +46,12 @@ struct xsm_nl_sink {
 struct xsm_nl_result {
 	unsigned messages;        /* link and address messages delivered */
 	unsigned bad;             /* malformed messages skipped */
+	unsigned foreign;         /* link messages with ifi_family other than
+	                           * AF_UNSPEC (AF_BRIDGE port state): they
+	                           * describe a bridge port, not the link, and
+	                           * are skipped; not malformed */
+	bool intr;                /* a part carried NLM_F_DUMP_INTR: the
+	                           * dump is inconsistent, do it again */
 	bool done;                /* NLMSG_DONE seen (end of a dump) */
 	int error;                /* NLMSG_ERROR's -errno, 0 none */
 	uint32_t done_seq;        /* nlmsg_seq of the DONE or ERROR */
@@ -53,7 +59,9 @@ struct xsm_nl_result {
 
 /*
  * Walks len bytes of one datagram, calls the sink for every well-formed
- * link and address message, and fills *res. Other types are ignored.
+ * link and address message, and fills *res. Other types are ignored,
+ * and so are link messages of a family other than AF_UNSPEC: an
+ * AF_BRIDGE RTM_DELLINK only says the link left a bridge.
  * Stops at the first header that does not fit (counted bad).
  */
 void xsm_nl_walk(const void *buf, size_t len, const struct xsm_nl_sink *sink,

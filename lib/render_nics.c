@@ -236,6 +236,18 @@ render_ovs(struct xsm_jsonw *w, const struct xsm_nics_view *v)
 		xsm_jsonw_close(w);
 	}
 	xsm_jsonw_array_close(w);
+	/* Uplinks of OVS bridges (dpif/show), judged under a bridge's role. */
+	xsm_jsonw_key(w, "ports");
+	xsm_jsonw_array_open(w);
+	for (unsigned i = 0; i < v->n_ovs_ports && i < XSM_NICS_OVS_PORTS_MAX;
+	    i++) {
+		xsm_jsonw_open(w);
+		xsm_jsonw_kstr(w, "bridge", v->ovs_ports[i].bridge);
+		xsm_jsonw_kstr(w, "name", v->ovs_ports[i].name);
+		xsm_jsonw_close(w);
+	}
+	xsm_jsonw_array_close(w);
+	xsm_jsonw_ku64(w, "ports_overflow", v->ovs_ports_overflow);
 	xsm_jsonw_close(w);
 }
 
@@ -251,6 +263,9 @@ xsm_render_nics(struct xsm_jsonw *w, const struct xsm_nics_view *v, bool full)
 	xsm_jsonw_ku64(w, "resyncs", v->resyncs);
 	xsm_jsonw_ku64(w, "events", v->events);
 	xsm_jsonw_ku64(w, "bad_messages", v->bad_messages);
+	xsm_jsonw_ku64(w, "foreign_messages", v->foreign_messages);
+	xsm_jsonw_ku64(w, "dump_intr", v->dump_intr);
+	xsm_jsonw_ku64(w, "dump_failures", v->dump_failures);
 	xsm_jsonw_ku64(w, "counter_dumps", v->dumps);
 	xsm_jsonw_ku64(w, "rcvbuf", v->rcvbuf);
 	render_ovs(w, v);

@@ -127,7 +127,7 @@ nics_put_netlink(yajl_val c)
 	    " resyncs, %" PRId64 " bad messages, rcvbuf %" PRId64 "\n",
 	    links, events, resyncs, bad, rcvbuf);
 	fputs("  ovs:          ", stdout);
-	ctl_put_safe(stdout, ctl_jstr(ovs, "state"), 64);
+	ctl_put_safe(stdout, ctl_jstr(ovs, "state"), 160);   /* XSM_NIC_REASON_MAX */
 	putchar('\n');
 }
 

@@ -26,13 +26,60 @@ nics_dom0() {
 	ip addr add 10.0.1.5/24 dev eth1
 }
 
-# nics_conf FILE [extra [nics] lines...]
+# nics_conf FILE [extra [nics] lines...]: the other watchers off, [logfs]
+# pointing into $T.
 nics_conf() {
 	local f=$1; shift
 	{
-		printf '[control]\nsocket = %s\n[logfs]\npath = %s\n[nics]\n' "$SOCK" "$T"
+		printf '[control]\nsocket = %s\n[logfs]\npath = %s\n' "$SOCK" "$T"
+		printf '[rsyslog]\nenabled = no\n[xenstore]\nenabled = no\n[nics]\n'
 		printf '%s\n' "$@"
 	} >"$f"
+}
+
+NICS_FIXTURES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../fixtures/nics" && pwd)
+
+# nics_fake_ovs FILE: a stand-in for ovs-appctl: bond/show prints $FILE.bonds,
+# dpif/show prints $FILE.dpif; it hangs while $FILE.hang exists (and leaves
+# a grandchild holding the pipe), fails while $FILE.fail exists. Every run
+# is appended to $FILE.calls, its pid to $FILE.pids.
+nics_fake_ovs() {
+	local f=$1
+	cp "$NICS_FIXTURES/ovs_bond_show_member" "$f.bonds"
+	: >"$f.dpif"
+	{
+		echo '#!/bin/sh'
+		echo "F=$f"
+		cat <<'SH'
+echo "$$" >>"$F.pids"
+echo "$1" >>"$F.calls"
+if [ -e "$F.hang" ]; then
+	echo "ovs-appctl: cannot connect to ovs-vswitchd" >&2
+	sleep 100 &
+	echo "$!" >>"$F.pids"
+	wait
+fi
+if [ -e "$F.fail" ]; then
+	echo "2024-01-01T00:00:00Z|00001|unixctl|WARN|failed to connect to /var/run/openvswitch/ovs-vswitchd.1.ctl" >&2
+	exit 1
+fi
+case "$1" in
+bond/show) cat "$F.bonds" ;;
+dpif/show) cat "$F.dpif" ;;
+*) echo "unknown command $1" >&2; exit 2 ;;
+esac
+SH
+	} >"$f"
+	chmod +x "$f"
+}
+
+# nics_alive_pids FILE: which of the pids in FILE.pids still run.
+nics_alive_pids() {
+	local p out=""
+	while read -r p; do
+		[[ -d /proc/$p ]] && [[ $(awk '{print $3}' /proc/$p/stat 2>/dev/null) != Z ]] && out+="$p "
+	done <"$1.pids"
+	echo "${out% }"
 }
 
 # nq EXPR: EXPR on "show nics" (d is the nics object; ifc(name) an interface).

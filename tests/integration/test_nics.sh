@@ -27,7 +27,7 @@ check "role interfaces: xenbr0, its port eth0, eth1" nq_is \
 	"sorted(x['name'] for x in d['interfaces'] if x['role'])" "['eth0', 'eth1', 'xenbr0']"
 check "show nics lists every link (p0, p1, lo too)" nq_is "len(d['interfaces'])" 6
 check "status document is compact (no p0)" json_is "$SOCK" status \
-	"[i['name'] for i in d['checks']['nics']['interfaces']]" "['xenbr0', 'eth0', 'eth1']"
+	"[i['name'] for i in d['checks']['nics']['interfaces']]" "['xenbr0', 'eth1', 'eth0']"
 idx=$(nq "ifc('eth1')['ifindex']")
 
 # Carrier loss on management: its peer goes down.
@@ -63,6 +63,22 @@ ip link set stor0 down; ip link set stor0 name eth1; ip link set eth1 up
 # MTU change.
 ip link set eth1 mtu 1400
 check "mtu change seen" nwait 5 "ifc('eth1')['mtu']" 1400
+
+# Into a bridge and out again: the bridge layer's own AF_BRIDGE
+# RTM_NEWLINK/RTM_DELLINK describe the port, not the link.
+ip link add br1 type bridge; ip link set br1 up
+tbefore=$(nq "ifc('eth1')['transitions']")
+ip link set eth1 master br1
+check "eth1 joins br1" nwait 5 "ifc('eth1')['master']" br1
+ip link set eth1 nomaster
+check "eth1 leaves br1" nwait 5 "ifc('eth1')['master']" None
+sleep 0.5
+check "nomaster does not delete eth1 (same ifindex, address kept)" nq_is \
+	"ifc('eth1')['ifindex'], ifc('eth1')['addresses'], ifc('eth1')['carrier'], 'deleted' in d['reason']" \
+	"($idx, ['10.0.1.5/24'], True, False)"
+check "no edge for eth1 on master/nomaster" nq_is "ifc('eth1')['transitions']" "$tbefore"
+check "AF_BRIDGE messages counted, not as bad" nq_is "d['foreign_messages'] > 0, d['bad_messages']" "(True, 0)"
+ip link del br1
 
 # Delete and re-create.
 ip link del eth1
