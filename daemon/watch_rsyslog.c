@@ -2,13 +2,7 @@
 /*
  * watch_rsyslog.c: is rsyslogd alive, writing, and forwarding?
  *
- * Alive: the pid file names a process whose /proc/PID/stat says
- * "rsyslogd", not a zombie, with a start time we record (a new pid or
- * start time is a restart, and PID reuse cannot fool us). Its death is
- * seen at once through a pidfd (Linux 5.3+); without one (EL7-era dom0
- * kernels, or use_pidfd = no) /proc is read every liveness_interval. While
- * no live rsyslogd is known, an inotify watch on the pid file's directory
- * sees the new pid file as soon as it is written.
+ * Alive: rsyslog_live.c (pid file, /proc, pidfd or polling, restarts).
  *
  * Writing (rsyslog_canary.h): every canary_interval, the first one second
  * after start or a restart, one tagged datagram goes to the syslog socket
@@ -25,7 +19,6 @@
  * Idle cost with a pidfd: one wakeup per canary_interval and one per
  * impstats write; without one, one /proc read per liveness_interval more.
  */
-#include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -39,74 +32,24 @@
 #include "log.h"
 #include "rsyslog_canary.h"
 #include "rsyslog_eval.h"
-#include "rsyslog_io.h"
 #include "rsyslog_stats.h"
-#include "xsmd.h"
+#include "rsyslog_watch.h"
 
-#define FIRST_CANARY_SEC 1.0
 #define UNSENT_RETRY_SEC 5.0
-#define NOT_FOUND_POLL_SEC 60.0
 #define SETTLE_SEC 0.05
 #define READ_MAX (1024 * 1024)          /* per file per wakeup */
 #define TARGET_LINE_MAX 2048
 #define STATS_LINE_MAX (64 * 1024)
 #define STATS_TAIL (64 * 1024)
 
-static const char *const default_pidfiles[] = {
-	"/run/rsyslogd.pid", "/var/run/rsyslogd.pid",
-};
-
-struct rs_target {
-	struct xsmd_rs_follow f;
-	int dir_wd;
-	bool seen;
-};
-
-struct rs_watch {
-	struct xsmd *d;
-	struct xsm_rsyslog_cfg cfg;     /* the config this runs with */
-
-	/* Liveness. */
-	char pidfile[XSM_PATH_MAX];
-	int pid;
-	uint64_t starttime;
-	int pidfd;
-	ev_io pidfd_io;
-	ev_timer poll_tm;
-	bool pidfd_works;
-	int piddir_wd;
-	bool warned_pidfd;
-
-	/* One inotify fd for everything. */
-	int ifd;
-	ev_io iio;
-	ev_timer settle;
-	bool targets_dirty, stats_dirty;
-
-	/* Canary. */
-	int sfd;
-	uint64_t nonce;
-	uint64_t sent_mono;
-	bool outstanding;               /* a canary sent, not yet seen everywhere */
-	ev_timer canary_tm;
-	ev_timer timeout_tm;
-	unsigned n_targets;
-	struct rs_target t[XSM_PATHS_MAX];
-
-	/* impstats. */
-	bool stats_on;
-	struct xsmd_rs_follow sf;
-	int stats_dir_wd;
-};
-
-static double
-secs(uint64_t usec)
+double
+rs_secs(uint64_t usec)
 {
 	return (double)usec / XSM_USEC_PER_SEC;
 }
 
-static struct xsm_rsyslog_view *
-view(struct rs_watch *w)
+struct xsm_rsyslog_view *
+rs_view(struct rs_watch *w)
 {
 	return &w->d->state.rsyslog;
 }
@@ -129,10 +72,10 @@ stat_file(const char *path, int *error, uint64_t *size, uint64_t *mtime)
 }
 
 /* Sample the files, judge, apply: the one path into the state model. */
-static void
+void
 rs_check(struct rs_watch *w)
 {
-	struct xsm_rsyslog_view *v = view(w);
+	struct xsm_rsyslog_view *v = rs_view(w);
 	char reason[XSM_REASON_MAX];
 	enum xsm_status st;
 	uint64_t size;
@@ -157,8 +100,8 @@ rs_check(struct rs_watch *w)
 /* --- inotify ------------------------------------------------------------ */
 
 /* Directory watches are shared (same dir, same wd): masks are added. */
-static int
-watch_dir_of(struct rs_watch *w, const char *path, uint32_t mask)
+int
+rs_watch_dir_of(struct rs_watch *w, const char *path, uint32_t mask)
 {
 	char dir[XSM_PATH_MAX];
 
@@ -169,26 +112,13 @@ watch_dir_of(struct rs_watch *w, const char *path, uint32_t mask)
 	    mask | IN_MASK_ADD | IN_ONLYDIR);
 }
 
-static bool
-wd_shared(struct rs_watch *w, int wd)
+bool
+rs_wd_shared(struct rs_watch *w, int wd)
 {
 	for (unsigned i = 0; i < w->n_targets; i++)
 		if (w->t[i].dir_wd == wd)
 			return true;
 	return w->stats_dir_wd == wd;
-}
-
-static void
-piddir_watch(struct rs_watch *w, bool on)
-{
-	if (on && w->piddir_wd < 0) {
-		w->piddir_wd = watch_dir_of(w, w->pidfile, IN_CLOSE_WRITE |
-		    IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM);
-	} else if (!on && w->piddir_wd >= 0) {
-		if (!wd_shared(w, w->piddir_wd))
-			inotify_rm_watch(w->ifd, w->piddir_wd);
-		w->piddir_wd = -1;
-	}
 }
 
 static void
@@ -207,15 +137,14 @@ file_watch(struct rs_watch *w, struct xsmd_rs_follow *f, bool on)
 	}
 }
 
-static bool
-name_is(const struct inotify_event *ev, const char *path)
+bool
+rs_event_names(const struct inotify_event *ev, const char *path)
 {
 	const char *b = strrchr(path, '/');
 
 	return ev->len > 0 && strcmp(ev->name, b != NULL ? b + 1 : path) == 0;
 }
 
-static void liveness_check(struct rs_watch *w);
 static void reads(struct rs_watch *w);
 
 /* Sorts one event into what must be looked at. */
@@ -226,14 +155,14 @@ classify(struct rs_watch *w, const struct inotify_event *ev, bool *pid)
 		*pid = w->targets_dirty = w->stats_dirty = true;
 		return;
 	}
-	if (ev->wd == w->piddir_wd && name_is(ev, w->pidfile))
+	if (rs_live_event(w, ev))
 		*pid = true;
 	if (w->stats_on && (ev->wd == w->sf.wd ||
-	    (ev->wd == w->stats_dir_wd && name_is(ev, w->sf.path))))
+	    (ev->wd == w->stats_dir_wd && rs_event_names(ev, w->sf.path))))
 		w->stats_dirty = true;
 	for (unsigned i = 0; i < w->n_targets; i++)
 		if (ev->wd == w->t[i].f.wd || (ev->wd == w->t[i].dir_wd &&
-		    name_is(ev, w->t[i].f.path)))
+		    rs_event_names(ev, w->t[i].f.path)))
 			w->targets_dirty = true;
 }
 
@@ -254,7 +183,7 @@ inotify_cb(struct ev_loop *loop, ev_io *io, int revents)
 		}
 	}
 	if (pid)
-		liveness_check(w);
+		rs_live_check(w);
 	/*
 	 * Read at once (the canary's latency is what we measure), then
 	 * coalesce: more writes within SETTLE cost one more read, at its end.
@@ -276,7 +205,7 @@ stats_line(void *ctx, const char *line, size_t len)
 static bool
 stats_read(struct rs_watch *w)
 {
-	struct xsm_rsyslog_stats *s = &view(w)->stats;
+	struct xsm_rsyslog_stats *s = &rs_view(w)->stats;
 	uint64_t too_long = w->sf.lb.too_long;
 	bool more, switched;
 	ssize_t n;
@@ -295,7 +224,7 @@ stats_start(struct rs_watch *w)
 {
 	const char *path = w->cfg.impstats;
 
-	xsm_strlcpy(view(w)->impstats, path, sizeof(view(w)->impstats));
+	xsm_strlcpy(rs_view(w)->impstats, path, sizeof(rs_view(w)->impstats));
 	if (path[0] == '\0')
 		return;
 	w->stats_on = true;
@@ -304,7 +233,7 @@ stats_start(struct rs_watch *w)
 	xsmd_rs_follow_skip(&w->sf, STATS_TAIL);
 	stats_read(w);
 	file_watch(w, &w->sf, true);
-	w->stats_dir_wd = watch_dir_of(w, path, IN_CREATE | IN_MOVED_TO);
+	w->stats_dir_wd = rs_watch_dir_of(w, path, IN_CREATE | IN_MOVED_TO);
 }
 
 /* --- canary ------------------------------------------------------------- */
@@ -320,14 +249,14 @@ match_line(void *ctx, const char *line, size_t len)
 	struct target_ctx *c = ctx;
 
 	if (!c->t->seen &&
-	    xsm_canary_line_matches(line, len, view(c->w)->canary.token))
+	    xsm_canary_line_matches(line, len, rs_view(c->w)->canary.token))
 		c->t->seen = true;
 }
 
 static void
 canary_delivered(struct rs_watch *w)
 {
-	struct xsm_rsyslog_canary *c = &view(w)->canary;
+	struct xsm_rsyslog_canary *c = &rs_view(w)->canary;
 
 	c->state = XSM_CANARY_DELIVERED;
 	c->latency_ms = (int64_t)((xsmd_now_mono() - w->sent_mono) / 1000);
@@ -401,7 +330,7 @@ static void
 timeout_cb(struct ev_loop *loop, ev_timer *tm, int revents)
 {
 	struct rs_watch *w = tm->data;
-	struct xsm_rsyslog_canary *c = &view(w)->canary;
+	struct xsm_rsyslog_canary *c = &rs_view(w)->canary;
 
 	targets_read(w);
 	if (w->outstanding) {
@@ -433,7 +362,7 @@ stamp(char *out, size_t size)
 static void
 canary_send(struct rs_watch *w)
 {
-	struct xsm_rsyslog_canary *c = &view(w)->canary;
+	struct xsm_rsyslog_canary *c = &rs_view(w)->canary;
 	char msg[256], ts[32];
 	int len, r;
 
@@ -463,9 +392,9 @@ canary_send(struct rs_watch *w)
 		for (unsigned i = 0; i < w->n_targets; i++)
 			file_watch(w, &w->t[i].f, false);
 		/* Sooner than a full interval: it is a problem until it works. */
-		if (secs(w->cfg.canary_interval_usec) > UNSENT_RETRY_SEC) {
+		if (rs_secs(w->cfg.canary_interval_usec) > UNSENT_RETRY_SEC) {
 			ev_timer_set(&w->canary_tm, UNSENT_RETRY_SEC,
-			    secs(w->cfg.canary_interval_usec));
+			    rs_secs(w->cfg.canary_interval_usec));
 			ev_timer_start(w->d->loop, &w->canary_tm);
 		}
 		return;
@@ -475,7 +404,7 @@ canary_send(struct rs_watch *w)
 		c->state = XSM_CANARY_PENDING;
 	w->outstanding = true;
 	c->sent++;
-	ev_timer_set(&w->timeout_tm, secs(w->cfg.canary_timeout_usec), 0.);
+	ev_timer_set(&w->timeout_tm, rs_secs(w->cfg.canary_timeout_usec), 0.);
 	ev_timer_start(w->d->loop, &w->timeout_tm);
 	/* Without inotify, only the timeout looks. */
 }
@@ -486,12 +415,12 @@ canary_cb(struct ev_loop *loop, ev_timer *tm, int revents)
 	struct rs_watch *w = tm->data;
 
 	ev_timer_stop(loop, tm);
-	tm->repeat = secs(w->cfg.canary_interval_usec);
+	tm->repeat = rs_secs(w->cfg.canary_interval_usec);
 	ev_timer_again(loop, tm);
 	if (w->stats_on)
 		w->stats_dirty = true;
-	liveness_check(w);      /* a cheap re-check, and pid reuse */
-	if (view(w)->proc == XSM_RSYSLOG_ALIVE) {
+	rs_live_check(w);      /* a cheap re-check, and pid reuse */
+	if (rs_view(w)->proc == XSM_RSYSLOG_ALIVE) {
 		targets_read(w);  /* a late one may have come meanwhile */
 		canary_send(w);
 	}
@@ -499,182 +428,12 @@ canary_cb(struct ev_loop *loop, ev_timer *tm, int revents)
 }
 
 /* The next canary in sec, the interval after it. */
-static void
-canary_soon(struct rs_watch *w, double sec)
+void
+rs_canary_soon(struct rs_watch *w, double sec)
 {
 	ev_timer_stop(w->d->loop, &w->canary_tm);
-	ev_timer_set(&w->canary_tm, sec, secs(w->cfg.canary_interval_usec));
+	ev_timer_set(&w->canary_tm, sec, rs_secs(w->cfg.canary_interval_usec));
 	ev_timer_start(w->d->loop, &w->canary_tm);
-}
-
-/* --- liveness ----------------------------------------------------------- */
-
-static void
-pidfd_close(struct rs_watch *w)
-{
-	if (w->pidfd < 0)
-		return;
-	ev_io_stop(w->d->loop, &w->pidfd_io);
-	close(w->pidfd);
-	w->pidfd = -1;
-}
-
-static void
-pidfd_cb(struct ev_loop *loop, ev_io *io, int revents)
-{
-	struct rs_watch *w = io->data;
-
-	/* Readable means it exited: no pidfd again for this pid. */
-	pidfd_close(w);
-	w->pid = 0;
-	liveness_check(w);
-}
-
-static void
-poll_cb(struct ev_loop *loop, ev_timer *tm, int revents)
-{
-	liveness_check(tm->data);
-}
-
-/* Opens a pidfd for the pid, or falls back to polling (said once). */
-static void
-pidfd_open(struct rs_watch *w, int pid)
-{
-	int fd;
-
-	pidfd_close(w);
-	if (!w->cfg.use_pidfd) {
-		w->pidfd_works = false;
-		return;
-	}
-	fd = xsmd_rs_pidfd_open(pid);
-	if (fd < 0) {
-		if (fd != -ESRCH) {
-			w->pidfd_works = false;
-			if (!w->warned_pidfd)
-				log_info("rsyslog: no pidfd (%s): polling "
-				    "rsyslogd every %.1fs", strerror(-fd),
-				    secs(w->cfg.liveness_interval_usec));
-			w->warned_pidfd = true;
-		}
-		return;
-	}
-	w->pidfd = fd;
-	w->pidfd_works = true;
-	ev_io_set(&w->pidfd_io, fd, EV_READ);
-	ev_io_start(w->d->loop, &w->pidfd_io);
-}
-
-/* Timers and watches for what is known now (see the top comment). */
-static void
-liveness_arm(struct rs_watch *w)
-{
-	struct xsm_rsyslog_view *v = view(w);
-	bool alive = v->proc == XSM_RSYSLOG_ALIVE;
-	double poll = secs(w->cfg.liveness_interval_usec);
-
-	v->liveness = w->pidfd_works ? "pidfd" : "poll";
-	if (alive && w->pidfd >= 0)
-		poll = 0;
-	else if (v->proc == XSM_RSYSLOG_NOT_FOUND && poll < NOT_FOUND_POLL_SEC)
-		poll = NOT_FOUND_POLL_SEC;  /* inotify sees it come */
-	piddir_watch(w, !alive || w->pidfd < 0);
-	if (poll == 0) {
-		ev_timer_stop(w->d->loop, &w->poll_tm);
-	} else if (!ev_is_active(&w->poll_tm) || w->poll_tm.repeat != poll) {
-		w->poll_tm.repeat = poll;
-		ev_timer_again(w->d->loop, &w->poll_tm);
-	}
-}
-
-static void
-set_alive(struct rs_watch *w, int pid, uint64_t starttime)
-{
-	struct xsm_rsyslog_view *v = view(w);
-	bool same = pid == w->pid && starttime == w->starttime;
-
-	if (same && v->proc == XSM_RSYSLOG_ALIVE)
-		return;
-	if (!same && v->ever_alive) {
-		v->restarts++;
-		log_info("rsyslog: rsyslogd restarted, pid %d (was %d)", pid,
-		    v->pid);
-	}
-	w->pid = v->pid = pid;
-	w->starttime = starttime;
-	v->started_at_usec = xsmd_rs_start_wall(starttime);
-	v->proc = XSM_RSYSLOG_ALIVE;
-	v->proc_why[0] = '\0';
-	v->ever_alive = true;
-	if (w->pidfd < 0 || !same)
-		pidfd_open(w, pid);
-	/* Prove the new one writes, soon rather than an interval away. */
-	canary_soon(w, FIRST_CANARY_SEC);
-}
-
-static void
-set_gone(struct rs_watch *w, const char *why)
-{
-	struct xsm_rsyslog_view *v = view(w);
-
-	pidfd_close(w);
-	w->pid = 0;
-	v->proc = v->ever_alive ? XSM_RSYSLOG_DEAD : XSM_RSYSLOG_NOT_FOUND;
-	xsm_strlcpy(v->proc_why, why, sizeof(v->proc_why));
-}
-
-/* The pid file in use: configured, or the first default that exists. */
-static void
-resolve_pidfile(struct rs_watch *w)
-{
-	const char *p = w->cfg.pidfile;
-
-	if (p[0] == '\0') {
-		p = default_pidfiles[0];
-		for (size_t i = 0; i < sizeof(default_pidfiles) /
-		    sizeof(default_pidfiles[0]); i++) {
-			if (access(default_pidfiles[i], F_OK) == 0) {
-				p = default_pidfiles[i];
-				break;
-			}
-		}
-	}
-	if (strcmp(p, w->pidfile) != 0) {
-		piddir_watch(w, false);
-		xsm_strlcpy(w->pidfile, p, sizeof(w->pidfile));
-	}
-	xsm_strlcpy(view(w)->pidfile, p, sizeof(view(w)->pidfile));
-}
-
-static void
-liveness_check(struct rs_watch *w)
-{
-	struct xsm_proc_stat ps;
-	char why[160];
-	int pid, r;
-
-	resolve_pidfile(w);
-	pid = xsmd_rs_pidfile_read(w->pidfile);
-	if (pid < 0) {
-		snprintf(why, sizeof(why), "pid file %.100s: %s", w->pidfile,
-		    strerror(-pid));
-		set_gone(w, why);
-	} else if ((r = xsmd_rs_proc_read(pid, &ps)) < 0) {
-		snprintf(why, sizeof(why), "pid %d %s", pid, r == -ENOENT ?
-		    "exited" : strerror(-r));
-		set_gone(w, why);
-	} else if (strcmp(ps.comm, "rsyslogd") != 0) {
-		snprintf(why, sizeof(why), "pid %d is '%.15s', not rsyslogd",
-		    pid, ps.comm);
-		set_gone(w, why);
-	} else if (xsm_proc_stat_dead(&ps)) {
-		snprintf(why, sizeof(why), "pid %d exited (a zombie)", pid);
-		set_gone(w, why);
-	} else {
-		set_alive(w, pid, ps.starttime);
-	}
-	liveness_arm(w);
-	rs_check(w);
 }
 
 /* --- start, stop, reload ------------------------------------------------ */
@@ -682,7 +441,7 @@ liveness_check(struct rs_watch *w)
 static void
 targets_setup(struct rs_watch *w)
 {
-	struct xsm_rsyslog_view *v = view(w);
+	struct xsm_rsyslog_view *v = rs_view(w);
 	char list[sizeof(w->cfg.target)], *save = NULL, *p;
 
 	xsm_strlcpy(list, w->cfg.target, sizeof(list));
@@ -691,7 +450,7 @@ targets_setup(struct rs_watch *w)
 		struct rs_target *t = &w->t[w->n_targets++];
 
 		xsmd_rs_follow_init(&t->f, p, TARGET_LINE_MAX);
-		t->dir_wd = watch_dir_of(w, p, IN_CREATE | IN_MOVED_TO);
+		t->dir_wd = rs_watch_dir_of(w, p, IN_CREATE | IN_MOVED_TO);
 		xsm_strlcpy(v->files[v->n_files++].path, p,
 		    sizeof(v->files[0].path));
 	}
@@ -701,10 +460,10 @@ static void
 rs_setup(struct rs_watch *w, uint64_t restarts)
 {
 	struct xsmd *d = w->d;
-	struct xsm_rsyslog_view *v = view(w);
+	struct xsm_rsyslog_view *v = rs_view(w);
 
 	w->cfg = d->cfg.rsyslog;
-	w->pidfd = w->sfd = w->piddir_wd = w->stats_dir_wd = -1;
+	w->sfd = w->stats_dir_wd = -1;
 	w->sf.fd = w->sf.wd = -1;
 	w->nonce = (xsmd_now_wall() ^ ((uint64_t)getpid() << 40)) &
 	    0xffffffffffffULL;
@@ -721,20 +480,19 @@ rs_setup(struct rs_watch *w, uint64_t restarts)
 		log_warn("rsyslog: inotify, polling only");
 	ev_init(&w->iio, inotify_cb);
 	ev_init(&w->settle, settle_cb);
-	ev_init(&w->pidfd_io, pidfd_cb);
-	ev_init(&w->poll_tm, poll_cb);
 	ev_init(&w->canary_tm, canary_cb);
 	ev_init(&w->timeout_tm, timeout_cb);
-	w->iio.data = w->settle.data = w->pidfd_io.data = w;
-	w->poll_tm.data = w->canary_tm.data = w->timeout_tm.data = w;
+	w->iio.data = w->settle.data = w;
+	w->canary_tm.data = w->timeout_tm.data = w;
+	rs_live_init(w);
 	if (w->ifd >= 0) {
 		ev_io_set(&w->iio, w->ifd, EV_READ);
 		ev_io_start(d->loop, &w->iio);
 	}
 	targets_setup(w);
 	stats_start(w);
-	liveness_check(w);
-	canary_soon(w, FIRST_CANARY_SEC);
+	rs_live_check(w);
+	rs_canary_soon(w, RS_FIRST_CANARY_SEC);
 }
 
 static void
@@ -742,10 +500,9 @@ rs_teardown(struct rs_watch *w)
 {
 	struct ev_loop *loop = w->d->loop;
 
-	pidfd_close(w);
+	rs_live_stop(w);
 	ev_io_stop(loop, &w->iio);
 	ev_timer_stop(loop, &w->settle);
-	ev_timer_stop(loop, &w->poll_tm);
 	ev_timer_stop(loop, &w->canary_tm);
 	ev_timer_stop(loop, &w->timeout_tm);
 	for (unsigned i = 0; i < w->n_targets; i++)
@@ -790,7 +547,7 @@ static int
 rsyslog_reload(struct xsmd *d, void *priv, const struct xsm_config *old)
 {
 	struct rs_watch *w = priv;
-	uint64_t restarts = view(w)->restarts;
+	uint64_t restarts = rs_view(w)->restarts;
 
 	if (memcmp(&old->rsyslog, &d->cfg.rsyslog, sizeof(old->rsyslog)) == 0)
 		return 0;

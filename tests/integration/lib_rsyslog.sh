@@ -8,6 +8,7 @@
 
 RSYSLOGD=${RSYSLOGD:-/usr/sbin/rsyslogd}
 RS=$T/rs
+RS_PIDFILE=$RS/rs.pid     # a test may put it elsewhere
 RS_PID=
 RECV_PID=
 RS_FWD_PORT=
@@ -44,11 +45,11 @@ EOC
 
 # rs_start: starts the sender and waits for its pid file and socket.
 rs_start() {
-	rm -f "$RS/rs.pid"
-	"$RSYSLOGD" -n -f "$RS/rs.conf" -i "$RS/rs.pid" 2>>"$RS/rsyslogd.err" &
+	rm -f "$RS_PIDFILE"
+	"$RSYSLOGD" -n -f "$RS/rs.conf" -i "$RS_PIDFILE" 2>>"$RS/rsyslogd.err" &
 	RS_PID=$!
 	wait_for 10 test -S "$RS/log.sock" || return 1
-	wait_for 10 bash -c "[ \"\$(cat '$RS/rs.pid' 2>/dev/null)\" = $RS_PID ]"
+	wait_for 10 bash -c "[ \"\$(cat '$RS_PIDFILE' 2>/dev/null)\" = $RS_PID ]"
 }
 
 # rs_stop [SIGNAL]: signals the sender and reaps it.
@@ -82,15 +83,18 @@ rs_recv_stop() {
 }
 
 # rs_xsmond_conf FILE [extra [rsyslog] lines]: xsmond watching the sender
-# with short intervals; logfs points at $T so it stays quiet.
+# with short intervals (RS_CANARY_INTERVAL, RS_CANARY_TIMEOUT override
+# them); logfs points at $T so it stays quiet; the other watchers are off.
 rs_xsmond_conf() {
 	local f=$1; shift
 	{
+		printf '[nics]\nenabled = no\n[xenstore]\nenabled = no\n'
 		printf '[logfs]\npath = %s\n' "$T"
 		printf '[rsyslog]\npidfile = %s\nsyslog_socket = %s\n' \
-			"$RS/rs.pid" "$RS/log.sock"
+			"$RS_PIDFILE" "$RS/log.sock"
 		printf 'target = %s\nimpstats = %s\n' "$RS/messages" "$RS/stats.json"
-		printf 'canary_interval = 2s\ncanary_timeout = 1s\n'
+		printf 'canary_interval = %s\ncanary_timeout = %s\n' \
+			"${RS_CANARY_INTERVAL:-2s}" "${RS_CANARY_TIMEOUT:-1s}"
 		printf 'impstats_max_age = 10s\nliveness_interval = 500ms\n'
 		for l in "$@"; do printf '%s\n' "$l"; done
 	} >"$f"
