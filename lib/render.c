@@ -15,8 +15,8 @@
 #include "render_rsyslog.h"
 #include "render_xenstore.h"
 
-static void
-render_header(struct xsm_jsonw *w, const struct xsm_render_info *ri)
+void
+xsm_render_header(struct xsm_jsonw *w, const struct xsm_render_info *ri)
 {
 	xsm_jsonw_ku64(w, "schema", XSM_SCHEMA);
 	xsm_jsonw_kstr(w, "version", XSM_VERSION);
@@ -109,7 +109,7 @@ xsm_render_status(const struct xsm_state *st,
 		return r;
 	overall_reason(st, reason, sizeof(reason));
 	xsm_jsonw_open(&w);
-	render_header(&w, ri);
+	xsm_render_header(&w, ri);
 	xsm_jsonw_kstr(&w, "status", xsm_status_name(xsm_state_overall(st, NULL)));
 	xsm_jsonw_kstr(&w, "reason", reason);
 	xsm_jsonw_key(&w, "checks");
@@ -141,7 +141,7 @@ xsm_render_check(const struct xsm_state *st, enum xsm_check_id id,
 	if ((r = xsm_jsonw_begin(&w, out)) < 0)
 		return r;
 	xsm_jsonw_open(&w);
-	render_header(&w, ri);
+	xsm_render_header(&w, ri);
 	xsm_jsonw_kstr(&w, "check", xsm_check_name(id));
 	xsm_jsonw_key(&w, xsm_check_name(id));
 	render_check(&w, st, id, ri, true);

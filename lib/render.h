@@ -49,6 +49,13 @@ int xsm_render_status(const struct xsm_state *st,
 int xsm_render_check(const struct xsm_state *st, enum xsm_check_id id,
     const struct xsm_render_info *ri, struct xsm_buf *out);
 
+struct xsm_jsonw;
+/*
+ * The header every document starts with, into an open object: schema,
+ * version, host, generated_at, uptime_s.
+ */
+void xsm_render_header(struct xsm_jsonw *w, const struct xsm_render_info *ri);
+
 /* {"error":{"code":code,"message":message}} */
 int xsm_render_error(const char *code, const char *message,
     struct xsm_buf *out);

@@ -25,6 +25,12 @@ bench_die() {
 bench_cleanup() {
 	local p m busy=
 	[[ -n $BENCH_NAP_PID ]] && kill "$BENCH_NAP_PID" 2>/dev/null
+	if [[ -n ${XSMOND_PID:-} ]]; then
+		kill "$XSMOND_PID" 2>/dev/null && wait "$XSMOND_PID" 2>/dev/null
+	fi
+	for p in "${BENCH_SCENES[@]}"; do "demo_${p}_cleanup" >/dev/null 2>&1 || true; done
+	for p in "${demo_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${demo_pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	for p in "${BENCH_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 	for m in "${BENCH_MOUNTS[@]}"; do
@@ -46,6 +52,7 @@ bench_init() {
 	((EUID == 0)) || bench_die "needs root (it mounts tmpfs)"
 	[[ -d $build ]] || bench_die "no build directory $build (scripts/bench/run-all builds one)"
 	build=$(cd "$build" && pwd)
+	BENCH_BUILD=$build
 	XSMOND=$build/xsmond
 	XSMONCTL=$build/xsmonctl
 	[[ -x $XSMOND && -x $XSMONCTL ]] ||
@@ -92,7 +99,7 @@ bench_fill_logs() {
 # bench_start_xsmond CONF SOCK: xsmond -d in the background (stderr to
 # $BENCH_T/xsmond.log); sets XSMOND_PID once the socket is there.
 bench_start_xsmond() {
-	"$XSMOND" -d -f "$1" 2>>"$BENCH_T/xsmond.log" &
+	"${BENCH_PREFIX[@]}" "$XSMOND" -d -f "$1" 2>>"$BENCH_T/xsmond.log" &
 	XSMOND_PID=$!
 	BENCH_PIDS+=("$XSMOND_PID")
 	for _ in $(seq 100); do
@@ -102,6 +109,34 @@ bench_start_xsmond() {
 	done
 	cat "$BENCH_T/xsmond.log" >&2
 	bench_die "xsmond did not open $2"
+}
+
+# bench_dom0 CONF: the demo dom0's scenes (scripts/demo.d: a shimmed real
+# xenstored with guests, a private rsyslogd forwarding to a second one, a
+# management bridge and a storage NIC in a network namespace) set up under
+# $BENCH_T, each section appended to CONF with only what says where things
+# are: every interval and threshold stays at its default, so the figures
+# are those of a default config. xsmond then runs in the scene's network
+# namespace (BENCH_PREFIX). Dies if a scene cannot be set up.
+BENCH_PREFIX=()
+BENCH_SCENES=()
+demo_pids=()
+bench_dom0() {
+	local conf=$1 s out
+	# The names the fragments expect (scripts/demo sets the same).
+	demo=$BENCH_T/dom0 top=$BENCH_TOP build=$BENCH_BUILD
+	xsmond=$XSMOND xsmonctl=$XSMONCTL sock=$BENCH_T/run/xsmond.sock
+	mkdir -p "$demo/var/log"
+	for s in xenstore rsyslog nics; do
+		# shellcheck source=/dev/null
+		. "$BENCH_TOP/scripts/demo.d/$s.sh"
+		BENCH_SCENES+=("$s")
+		out=$BENCH_T/scene-$s.conf
+		"demo_${s}_setup" >"$out" </dev/null || bench_die "the $s scene could not be set up"
+		grep -E '^\[|^(path|management|storage|inventory|pidfile|syslog_socket|target|impstats) *=' \
+			"$out" >>"$conf"
+	done
+	BENCH_PREFIX=(ip netns exec "$demo_nics_netns")
 }
 
 # bench_forget PID: a process we started has been waited for; drop it so
