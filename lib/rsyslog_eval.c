@@ -130,6 +130,21 @@ judge_action(struct verdict *vd, const struct xsm_rsyslog_action *a)
 		    " messages", a->name, a->d_failed);
 }
 
+/*
+ * rsyslogd writes the impstats file only after its first interval
+ * (often 10 minutes or more), so a file still absent while rsyslogd has
+ * run for less than impstats_max_age is not a problem yet: no warning at
+ * every boot and restart.
+ */
+static bool
+stats_first_due(const struct xsm_rsyslog_view *v,
+    const struct xsm_rsyslog_cfg *cfg, uint64_t now)
+{
+	return v->impstats_error == ENOENT && v->started_at_usec != 0 &&
+	    now >= v->started_at_usec &&
+	    now - v->started_at_usec <= cfg->impstats_max_age_usec;
+}
+
 static void
 judge_stats(struct verdict *vd, struct xsm_rsyslog_view *v,
     const struct xsm_rsyslog_cfg *cfg, uint64_t now)
@@ -141,10 +156,11 @@ judge_stats(struct verdict *vd, struct xsm_rsyslog_view *v,
 		return;
 	v->impstats_age_s = v->impstats_error == 0 ?
 	    age_s(now, v->impstats_mtime_usec) : -1;
-	if (v->impstats_error != 0)
-		add(vd, XSM_WARNING, "impstats file %s: %s", v->impstats,
-		    strerror(v->impstats_error));
-	else if (now > v->impstats_mtime_usec &&
+	if (v->impstats_error != 0) {
+		if (!stats_first_due(v, cfg, now))
+			add(vd, XSM_WARNING, "impstats file %s: %s",
+			    v->impstats, strerror(v->impstats_error));
+	} else if (now > v->impstats_mtime_usec &&
 	    now - v->impstats_mtime_usec > cfg->impstats_max_age_usec) {
 		xsm_format_duration(cfg->impstats_max_age_usec, t, sizeof(t));
 		add(vd, XSM_WARNING, "impstats file %s not written for over %s",

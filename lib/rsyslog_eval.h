@@ -24,7 +24,9 @@
  *    action suspended on two updates in a row: critical; an action newly
  *    suspended or failing, a queue at queue_warning or not draining
  *    (non-empty and not shrinking on 3 updates in a row), the stats file
- *    missing or older than impstats_max_age: warning;
+ *    missing (once rsyslogd has run for impstats_max_age: it writes the
+ *    file only after its first interval) or older than
+ *    impstats_max_age: warning;
  *  - otherwise ok, or unknown until the first canary has been judged.
  */
 enum xsm_status xsm_rsyslog_evaluate(struct xsm_rsyslog_view *v,

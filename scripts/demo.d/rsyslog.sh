@@ -75,22 +75,22 @@ demo_rsyslog_wait() {
 
 demo_rsyslog_show() {
 	echo "== rsyslog: alive, writing (canary), forwarding (impstats)"
-	demo_rsyslog_wait ok 10
-	"$xsmonctl" -s "$sock" show rsyslog
+	demo_rsyslog_wait ok 10 || true
+	"$xsmonctl" -s "$sock" show rsyslog || true
 	echo
 	echo "== rsyslog: a drop-in that swallows everything, then a restart"
 	echo '*.* stop' >"$demo_rs/rsyslog.d/00-swallow.conf"
-	kill "$demo_rs_pid"; wait "$demo_rs_pid" 2>/dev/null
+	kill "$demo_rs_pid"; wait "$demo_rs_pid" 2>/dev/null || true
 	demo_rsyslog_start_main
-	demo_rsyslog_wait critical 10
-	"$xsmonctl" -s "$sock" status
+	demo_rsyslog_wait critical 10 || true
+	"$xsmonctl" -s "$sock" status || true
 	echo
 	echo "== rsyslog: drop-in removed"
 	rm -f "$demo_rs/rsyslog.d/00-swallow.conf"
-	kill "$demo_rs_pid"; wait "$demo_rs_pid" 2>/dev/null
+	kill "$demo_rs_pid"; wait "$demo_rs_pid" 2>/dev/null || true
 	demo_rsyslog_start_main
-	demo_rsyslog_wait ok 10
-	"$xsmonctl" -s "$sock" status
+	demo_rsyslog_wait ok 10 || true
+	"$xsmonctl" -s "$sock" status || true
 }
 
 demo_rsyslog_cleanup() {

@@ -424,6 +424,15 @@ START_TEST(evaluate_impstats)
 	ck_assert_ptr_nonnull(strstr(r, "not written for over 15m"));
 	v->impstats_error = ENOENT;
 	ck_assert_int_eq(eval(v, &c, r), XSM_WARNING);
+	/* Absent within impstats_max_age of rsyslogd's start: not yet due. */
+	v->started_at_usec = 1000 * XSM_SEC;
+	ck_assert_int_eq(eval(v, &c, r), XSM_OK);
+	v->started_at_usec = 1010 * XSM_SEC - c.rsyslog.impstats_max_age_usec - 1;
+	ck_assert_int_eq(eval(v, &c, r), XSM_WARNING);
+	ck_assert_ptr_nonnull(strstr(r, "No such file"));
+	v->started_at_usec = 1000 * XSM_SEC;
+	v->impstats_error = EACCES;    /* other errors are never waited for */
+	ck_assert_int_eq(eval(v, &c, r), XSM_WARNING);
 	v->impstats[0] = '\0';         /* not configured: not judged */
 	ck_assert_int_eq(eval(v, &c, r), XSM_OK);
 	free(v);
