@@ -34,6 +34,24 @@ struct xsmd_xs_worker {
 	struct xsmd_xs_conn *orphan;  /* to close when abandoned */
 };
 
+/*
+ * One line of requests: a handle and what went wrong on it. A facts job
+ * spreads its domains over XSMD_XS_LANES lanes, each on a thread and a
+ * handle of its own: libxenstore waits for each reply before the next
+ * request, and xenstored serves several connections in turn, so 4 lanes
+ * read 1000 domains about 4 times faster than one (measured with the
+ * shimmed C xenstored: 78 us per request on one handle, 16 us on four).
+ */
+struct lane {
+	struct xsmd_xs_job *j;
+	struct xs_handle *h;
+	int err;
+	const char *err_op;
+	unsigned requests;
+	unsigned first, step;         /* the job's ids first, first + step, ... */
+	pthread_t tid;
+};
+
 /* Answers from xenstored (an error reply); anything else: handle dead. */
 static bool
 answered(int e)
@@ -49,38 +67,38 @@ answered(int e)
 }
 
 static void
-fail(struct xsmd_xs_job *j, const char *op, int e)
+fail(struct lane *l, const char *op, int e)
 {
-	if (j->err == 0) {
-		j->err = e != 0 ? e : EIO;
-		j->err_op = op;
+	if (l->err == 0) {
+		l->err = e != 0 ? e : EIO;
+		l->err_op = op;
 	}
 }
 
-/* xs_read; NULL for an answer like ENOENT, and on failure (j->err set). */
+/* xs_read; NULL for an answer like ENOENT, and on failure (l->err set). */
 static char *
-rd(struct xsmd_xs_job *j, const char *path, unsigned *len)
+rd(struct lane *l, const char *path, unsigned *len)
 {
 	char *v;
 
-	j->requests++;
-	v = xs_read(j->conn->req, XBT_NULL, path, len);
+	l->requests++;
+	v = xs_read(l->h, XBT_NULL, path, len);
 	if (v == NULL && !answered(errno))
-		fail(j, "read", errno);
+		fail(l, "read", errno);
 	return v;
 }
 
 static char **
-ls(struct xsmd_xs_job *j, const char *path, unsigned *num)
+ls(struct lane *l, const char *path, unsigned *num)
 {
 	char **v;
 
-	j->requests++;
-	v = xs_directory(j->conn->req, XBT_NULL, path, num);
+	l->requests++;
+	v = xs_directory(l->h, XBT_NULL, path, num);
 	if (v == NULL) {
 		*num = 0;
 		if (!answered(errno))
-			fail(j, "directory", errno);
+			fail(l, "directory", errno);
 	}
 	return v;
 }
@@ -96,7 +114,7 @@ has(char **names, unsigned n, const char *name)
 
 /* Reads base/key into the facts as key. */
 static void
-fact(struct xsmd_xs_job *j, struct xsm_xs_facts *f, const char *base,
+fact(struct lane *l, struct xsm_xs_facts *f, const char *base,
     const char *key)
 {
 	char path[512];
@@ -104,39 +122,39 @@ fact(struct xsmd_xs_job *j, struct xsm_xs_facts *f, const char *base,
 	char *v;
 
 	snprintf(path, sizeof(path), "%s/%s", base, key);
-	if ((v = rd(j, path, &len)) == NULL)
+	if ((v = rd(l, path, &len)) == NULL)
 		return;
 	xsm_xs_facts_set(f, key, v, len);
 	free(v);
 }
 
 static void
-read_control(struct xsmd_xs_job *j, struct xsm_xs_facts *f, const char *base)
+read_control(struct lane *l, struct xsm_xs_facts *f, const char *base)
 {
 	char path[512], key[300];
 	unsigned n;
 	char **names;
 
 	snprintf(path, sizeof(path), "%s/control", base);
-	names = ls(j, path, &n);
-	for (unsigned i = 0; i < n && j->err == 0; i++) {
+	names = ls(l, path, &n);
+	for (unsigned i = 0; i < n && l->err == 0; i++) {
 		if (strncmp(names[i], "feature-", 8) != 0)
 			continue;
 		snprintf(key, sizeof(key), "control/%s", names[i]);
-		fact(j, f, base, key);
+		fact(l, f, base, key);
 	}
 	free(names);
 }
 
 /* Feeds a backend state read from path (no-op when absent). */
 static bool
-backend_state(struct xsmd_xs_job *j, struct xsm_xs_facts *f, const char *path,
+backend_state(struct lane *l, struct xsm_xs_facts *f, const char *path,
     const char *kind, uint32_t devid)
 {
 	char key[64], *v;
 	unsigned len;
 
-	if ((v = rd(j, path, &len)) == NULL)
+	if ((v = rd(l, path, &len)) == NULL)
 		return false;
 	snprintf(key, sizeof(key), "device/%s/%u/backend-state", kind, devid);
 	xsm_xs_facts_set(f, key, v, len);
@@ -150,7 +168,7 @@ backend_state(struct xsmd_xs_job *j, struct xsm_xs_facts *f, const char *path,
  * (a driver domain).
  */
 static void
-read_backend(struct xsmd_xs_job *j, struct xsm_xs_facts *f, const char *base,
+read_backend(struct lane *l, struct xsm_xs_facts *f, const char *base,
     const char *kind, uint32_t devid)
 {
 	char path[512], kb[16], *link;
@@ -159,36 +177,36 @@ read_backend(struct xsmd_xs_job *j, struct xsm_xs_facts *f, const char *base,
 
 	snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u/%u/state",
 	    kind, f->domid, devid);
-	if (backend_state(j, f, path, kind, devid) || j->err != 0)
+	if (backend_state(l, f, path, kind, devid) || l->err != 0)
 		return;
 	snprintf(path, sizeof(path), "%s/device/%s/%u/backend", base, kind, devid);
-	if ((link = rd(j, path, &len)) == NULL)
+	if ((link = rd(l, path, &len)) == NULL)
 		return;
 	/* A guest can point its link anywhere: it must name this device. */
 	if (strlen(link) == len && len < 400 &&
 	    xsm_xs_backend_path(link, &bdom, kb, sizeof(kb), &fdom, &bdev) == 0 &&
 	    bdom != 0 && fdom == f->domid && bdev == devid) {
 		snprintf(path, sizeof(path), "%s/state", link);
-		backend_state(j, f, path, kind, devid);
+		backend_state(l, f, path, kind, devid);
 	}
 	free(link);
 }
 
 static void
-read_devices(struct xsmd_xs_job *j, struct xsm_xs_facts *f, const char *base)
+read_devices(struct lane *l, struct xsm_xs_facts *f, const char *base)
 {
 	char path[512], key[64];
 	unsigned nk, nd;
 	char **kinds, **ids;
 
 	snprintf(path, sizeof(path), "%s/device", base);
-	kinds = ls(j, path, &nk);
-	for (unsigned k = 0; k < nk && j->err == 0; k++) {
+	kinds = ls(l, path, &nk);
+	for (unsigned k = 0; k < nk && l->err == 0; k++) {
 		if (!xsm_xs_name_ok(kinds[k], strlen(kinds[k])))
 			continue;
 		snprintf(path, sizeof(path), "%s/device/%s", base, kinds[k]);
-		ids = ls(j, path, &nd);
-		for (unsigned i = 0; i < nd && j->err == 0; i++) {
+		ids = ls(l, path, &nd);
+		for (unsigned i = 0; i < nd && l->err == 0; i++) {
 			uint64_t id;
 
 			if (xsm_xs_parse_u64(ids[i], strlen(ids[i]), UINT32_MAX,
@@ -200,8 +218,8 @@ read_devices(struct xsmd_xs_job *j, struct xsm_xs_facts *f, const char *base)
 			}
 			snprintf(key, sizeof(key), "device/%s/%u/state",
 			    kinds[k], (unsigned)id);
-			fact(j, f, base, key);
-			read_backend(j, f, base, kinds[k], (uint32_t)id);
+			fact(l, f, base, key);
+			read_backend(l, f, base, kinds[k], (uint32_t)id);
 		}
 		free(ids);
 	}
@@ -209,7 +227,7 @@ read_devices(struct xsmd_xs_job *j, struct xsm_xs_facts *f, const char *base)
 }
 
 static void
-read_facts(struct xsmd_xs_job *j, struct xsm_xs_facts *f)
+read_facts(struct lane *l, struct xsm_xs_facts *f)
 {
 	static const char *const pv[] = { "MajorVersion", "MinorVersion",
 	    "MicroVersion", "BuildVersion" };
@@ -218,48 +236,48 @@ read_facts(struct xsmd_xs_job *j, struct xsm_xs_facts *f)
 	char **top;
 
 	snprintf(base, sizeof(base), "/local/domain/%u", f->domid);
-	if ((top = ls(j, base, &n)) == NULL)
-		return;  /* gone (ENOENT) or failed (j->err) */
+	if ((top = ls(l, base, &n)) == NULL)
+		return;  /* gone (ENOENT) or failed (l->err) */
 	f->exists = true;
-	fact(j, f, base, "name");
-	fact(j, f, base, "vm");
+	fact(l, f, base, "name");
+	fact(l, f, base, "vm");
 	if (has(top, n, "memory")) {
-		fact(j, f, base, "memory/target");
-		fact(j, f, base, "memory/static-max");
+		fact(l, f, base, "memory/target");
+		fact(l, f, base, "memory/static-max");
 	}
 	if (has(top, n, "attr"))
-		for (int i = 0; i < 4 && j->err == 0; i++) {
+		for (int i = 0; i < 4 && l->err == 0; i++) {
 			snprintf(key, sizeof(key), "attr/PVAddons/%s", pv[i]);
-			fact(j, f, base, key);
+			fact(l, f, base, key);
 		}
 	if (has(top, n, "data"))
-		fact(j, f, base, "data/updated");
+		fact(l, f, base, "data/updated");
 	if (has(top, n, "control"))
-		read_control(j, f, base);
+		read_control(l, f, base);
 	if (has(top, n, "device"))
-		read_devices(j, f, base);
+		read_devices(l, f, base);
 	free(top);
 }
 
 /* Nodes at and under path (len bytes in a 4 KiB buffer), up to cap. */
 static int64_t
-count_nodes(struct xsmd_xs_job *j, char *path, size_t len, int64_t cap,
+count_nodes(struct lane *l, char *path, size_t len, int64_t cap,
     int depth)
 {
 	int64_t total = 1;
 	unsigned n;
 	char **names;
 
-	if (depth > 32 || (names = ls(j, path, &n)) == NULL)
+	if (depth > 32 || (names = ls(l, path, &n)) == NULL)
 		return total;
-	for (unsigned i = 0; i < n && j->err == 0 && total < cap; i++) {
+	for (unsigned i = 0; i < n && l->err == 0 && total < cap; i++) {
 		size_t nl = strlen(names[i]);
 
 		if (len + 1 + nl >= 4096)
 			continue;
 		path[len] = '/';
 		memcpy(path + len + 1, names[i], nl + 1);
-		total += count_nodes(j, path, len + 1 + nl, cap - total, depth + 1);
+		total += count_nodes(l, path, len + 1 + nl, cap - total, depth + 1);
 		path[len] = '\0';
 	}
 	free(names);
@@ -267,12 +285,13 @@ count_nodes(struct xsmd_xs_job *j, char *path, size_t len, int64_t cap,
 }
 
 static void
-do_list(struct xsmd_xs_job *j)
+do_list(struct lane *l)
 {
+	struct xsmd_xs_job *j = l->j;
 	unsigned n;
-	char **names = ls(j, "/local/domain", &n);
+	char **names = ls(l, "/local/domain", &n);
 
-	if (j->err != 0)
+	if (l->err != 0)
 		return;
 	j->list_ok = true;
 	if (n == 0)
@@ -290,23 +309,24 @@ do_list(struct xsmd_xs_job *j)
 }
 
 static bool
-do_connect(struct xsmd_xs_job *j)
+do_connect(struct lane *l)
 {
 	static const char *const w[][2] = {
 		{ "@introduceDomain", "i" }, { "@releaseDomain", "r" },
 		{ "/local/domain", "d" },
 	};
-	struct xsmd_xs_conn *c = j->conn;
+	struct xsmd_xs_conn *c = l->j->conn;
 
 	if ((c->req = xs_open(XS_OPEN_SOCKETONLY)) == NULL ||
 	    (c->watch = xs_open(XS_OPEN_SOCKETONLY)) == NULL) {
-		fail(j, "connect", errno);
+		fail(l, "connect", errno);
 		return false;
 	}
+	l->h = c->req;
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
-		j->requests++;
+		l->requests++;
 		if (!xs_watch(c->watch, w[i][0], w[i][1])) {
-			fail(j, "watch", errno);
+			fail(l, "watch", errno);
 			return false;
 		}
 	}
@@ -322,38 +342,132 @@ mono(void)
 	return (uint64_t)ts.tv_sec * XSM_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* The lane's share of the job's ids: first, first + step, ... */
 static void
-run_job(struct xsmd_xs_job *j)
+run_lane(struct lane *l)
 {
-	uint64_t t0 = mono(), t;
+	struct xsmd_xs_job *j = l->j;
 	char path[4096];
-	unsigned len;
-	char *v;
 
-	j->probe_usec = -1;
-	if ((j->flags & XSMD_XS_CONNECT) && !do_connect(j))
-		goto out;
-	if (j->flags & XSMD_XS_PROBE) {
-		t = mono();
-		v = rd(j, "/local/domain/0/domid", &len);
-		free(v);
-		if (j->err == 0)
-			j->probe_usec = (int64_t)(mono() - t);
-	}
-	if ((j->flags & XSMD_XS_LIST) && j->err == 0)
-		do_list(j);
-	for (unsigned i = 0; i < j->n_ids && j->err == 0; i++) {
+	for (unsigned i = l->first; i < j->n_ids && l->err == 0; i += l->step) {
 		if (j->flags & XSMD_XS_FACTS) {
 			xsm_xs_facts_init(&j->facts[i], j->ids[i]);
-			read_facts(j, &j->facts[i]);
+			read_facts(l, &j->facts[i]);
 		}
 		if (j->flags & XSMD_XS_ENTRIES) {
 			snprintf(path, sizeof(path), "/local/domain/%u", j->ids[i]);
-			j->entries[i] = count_nodes(j, path, strlen(path),
+			j->entries[i] = count_nodes(l, path, strlen(path),
 			    j->entries_cap, 0);
 		}
 	}
+}
+
+static void *
+lane_main(void *arg)
+{
+	run_lane(arg);
+	return NULL;
+}
+
+/*
+ * How many lanes a job gets. Counting entries stays on one lane on
+ * purpose (it yields to facts and keeps xenstored at most half busy);
+ * a few domains are not worth the extra connections.
+ */
+static unsigned
+lanes_for(const struct xsmd_xs_job *j)
+{
+	unsigned n;
+
+	if (!(j->flags & XSMD_XS_FACTS) || j->n_ids < 2 * XSMD_XS_LANES)
+		return 1;
+	n = j->n_ids / 4;
+	return n < XSMD_XS_LANES ? (n > 0 ? n : 1) : XSMD_XS_LANES;
+}
+
+/* Opens the extra lanes' handles: returns the lanes usable, at least 1. */
+static unsigned
+open_lanes(struct xsmd_xs_job *j, struct lane *lanes, unsigned want)
+{
+	unsigned n = 1;
+
+	while (n < want) {
+		lanes[n] = (struct lane){ .j = j, .first = n };
+		if ((lanes[n].h = xs_open(XS_OPEN_SOCKETONLY)) == NULL)
+			break;
+		n++;
+	}
+	return n;
+}
+
+/* Joins lanes 1..n-1 into lane 0: requests, and the first error. */
+static void
+join_lanes(struct lane *lanes, unsigned n)
+{
+	for (unsigned k = 1; k < n; k++) {
+		pthread_join(lanes[k].tid, NULL);
+		lanes[0].requests += lanes[k].requests;
+		if (lanes[0].err == 0 && lanes[k].err != 0) {
+			lanes[0].err = lanes[k].err;
+			lanes[0].err_op = lanes[k].err_op;
+		}
+	}
+}
+
+static void
+run_lanes(struct xsmd_xs_job *j, struct lane *lanes)
+{
+	unsigned n = open_lanes(j, lanes, lanes_for(j)), started = 1;
+
+	for (unsigned k = 0; k < n; k++)
+		lanes[k].step = n;
+	while (started < n &&
+	    pthread_create(&lanes[started].tid, NULL, lane_main,
+	    &lanes[started]) == 0)
+		started++;
+	if (started == n) {
+		run_lane(&lanes[0]);
+		join_lanes(lanes, n);
+	} else {
+		/* Out of threads: lane 0 (re)reads every id alone. */
+		join_lanes(lanes, started);
+		lanes[0].first = 0;
+		lanes[0].step = 1;
+		if (lanes[0].err == 0)
+			run_lane(&lanes[0]);
+	}
+	for (unsigned k = 1; k < n; k++)
+		xs_close(lanes[k].h);
+}
+
+static void
+run_job(struct xsmd_xs_job *j)
+{
+	struct lane lanes[XSMD_XS_LANES];
+	struct lane *l = &lanes[0];
+	uint64_t t0 = mono(), t;
+	unsigned len;
+	char *v;
+
+	*l = (struct lane){ .j = j, .h = j->conn->req, .step = 1 };
+	j->probe_usec = -1;
+	if ((j->flags & XSMD_XS_CONNECT) && !do_connect(l))
+		goto out;
+	if (j->flags & XSMD_XS_PROBE) {
+		t = mono();
+		v = rd(l, "/local/domain/0/domid", &len);
+		free(v);
+		if (l->err == 0)
+			j->probe_usec = (int64_t)(mono() - t);
+	}
+	if ((j->flags & XSMD_XS_LIST) && l->err == 0)
+		do_list(l);
+	if (l->err == 0 && j->n_ids > 0)
+		run_lanes(j, lanes);
 out:
+	j->err = l->err;
+	j->err_op = l->err_op;
+	j->requests += l->requests;
 	j->usec = mono() - t0;
 }
 

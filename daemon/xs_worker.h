@@ -21,6 +21,7 @@
 #include "xs_domain.h"
 
 #define XSMD_XS_BATCH 64          /* domains per facts job */
+#define XSMD_XS_LANES 4           /* connections reading one job's facts */
 
 /* Two handles: requests (no watches, so no reader thread) and watches. */
 struct xsmd_xs_conn {
