@@ -27,6 +27,9 @@ struct ctl_conn {
 	ev_tstamp moved;              /* reply bytes last left (or accept) */
 	bool eof;                     /* peer shut down its side */
 	bool closing;                 /* fatal reply queued: flush, close */
+	bool subscriber;              /* after subscribe: an alert stream */
+	bool head_mid;                /* out starts in mid-line (part sent) */
+	size_t sub_max;               /* a subscriber's backlog cap */
 };
 
 TAILQ_HEAD(ctl_conn_list, ctl_conn);
@@ -50,6 +53,8 @@ struct xsmd_control {
 	struct ctl_conn_list conns;
 	unsigned nconns;
 	uint64_t refused;
+	unsigned nsubs;               /* of nconns, subscribers */
+	uint64_t subs_dropped;        /* cut off as slow_subscriber */
 };
 
 /*
@@ -74,6 +79,25 @@ void xsmd_ctl_conn_close(struct ctl_conn *c);
  * reply pending), so the line goes out whole or not at all.
  */
 void xsmd_ctl_send_error(int fd, const char *code, const char *msg);
+
+/*
+ * control_sub.c: answers "subscribe" on c (the ack, or busy when half
+ * the slots are subscribers already); from then on c only streams.
+ */
+void xsmd_ctl_subscribe(struct ctl_conn *c);
+
+/* A subscriber is readable: EOF or stray bytes end it. False: close. */
+bool xsmd_ctl_sub_read(struct ctl_conn *c);
+
+/* A subscriber sent more than its request: usage error, then close. */
+void xsmd_ctl_sub_stray(struct ctl_conn *c);
+
+/* Bytes left c's backlog (or it emptied): re-arms the stall deadline. */
+void xsmd_ctl_sub_moved(struct ctl_conn *c);
+
+/* The idle timer of a subscriber: its backlog stalled, or its grace
+ * period after a cut-off ended. */
+void xsmd_ctl_sub_timer(struct ctl_conn *c);
 
 /* xsmd_ctl_send_error(), then counts a refusal and closes fd. */
 void xsmd_ctl_refuse(struct xsmd_control *ctl, int fd, const char *code,

@@ -19,7 +19,8 @@
  *     longest, once that is CTL_STUCK_EVICT or more: it pipelines
  *     requests and does not read them; it is closed without a line.
  * Only when no client qualifies (all are owed replies that are still
- * moving) is the newcomer itself refused with "busy". Every "busy"
+ * moving) is the newcomer itself refused with "busy". Subscribers are
+ * never evicted; they hold at most half the slots (control_sub.c). Every "busy"
  * line, to an evicted client or a refused newcomer, counts in
  * clients_refused.
  */
@@ -67,6 +68,8 @@ xsmd_ctl_conn_close(struct ctl_conn *c)
 	xsm_buf_free(&c->out);
 	TAILQ_REMOVE(&ctl->conns, c, entry);
 	ctl->nconns--;
+	if (c->subscriber)
+		ctl->nsubs--;
 	free(c);
 	xsmd_ctl_fd_freed(ctl);
 }
@@ -98,6 +101,8 @@ conn_line(struct ctl_conn *c, const char *line, size_t len)
 		return true;
 	if (xsm_proto_parse(line, len, &req, &code, &err) < 0)
 		xsm_render_error(code, err.msg, &c->out);
+	else if (req.type == XSM_REQ_SUBSCRIBE)
+		xsmd_ctl_subscribe(c);
 	else
 		xsmd_dispatch(c->ctl->d, &req, &c->peer, &c->out);
 	return conn_reply_fits(c, before);
@@ -128,7 +133,7 @@ conn_process(struct ctl_conn *c)
 	size_t used;
 	ssize_t n;
 
-	while (!c->closing && c->out.len < c->out_high) {
+	while (!c->closing && !c->subscriber && c->out.len < c->out_high) {
 		n = xsm_proto_frame(c->in.data, c->in.len, c->in.max, &used);
 		if (n == -EMSGSIZE)
 			return conn_too_long(c);
@@ -143,6 +148,8 @@ conn_process(struct ctl_conn *c)
 			return false;
 		xsm_buf_consume(&c->in, used);
 	}
+	if (c->subscriber && !c->closing && c->in.len > 0)
+		xsmd_ctl_sub_stray(c);
 	return true;
 }
 
@@ -152,7 +159,10 @@ conn_read(struct ctl_conn *c)
 {
 	char tmp[4096];
 
-	while (!c->eof && !c->closing && c->out.len < c->out_high) {
+	if (c->subscriber)
+		return xsmd_ctl_sub_read(c);
+	while (!c->eof && !c->closing && !c->subscriber &&
+	    c->out.len < c->out_high) {
 		size_t room = c->in.max - c->in.len;
 		ssize_t n;
 
@@ -192,6 +202,14 @@ conn_update(struct ctl_conn *c)
 		ev_io_start(loop, &c->wio);
 	else
 		ev_io_stop(loop, &c->wio);
+	/* A subscriber is read only to see it go (or misbehave). */
+	if (c->subscriber) {
+		if (c->eof || c->closing)
+			ev_io_stop(loop, &c->rio);
+		else
+			ev_io_start(loop, &c->rio);
+		return;
+	}
 	/* Resume reading once the backlog halves, not at every byte. */
 	if (c->eof || c->closing || c->out.len >= c->out_high)
 		ev_io_stop(loop, &c->rio);
@@ -203,6 +221,8 @@ conn_update(struct ctl_conn *c)
 static bool
 conn_send(struct ctl_conn *c)
 {
+	bool moved = false;
+
 	while (c->out.len > 0) {
 		ssize_t n = send(c->fd, c->out.data, c->out.len,
 		    MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -210,15 +230,20 @@ conn_send(struct ctl_conn *c)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return true;
+			break;
 		if (n < 0) {
 			log_debug("control: send to pid %d: %s",
 			    (int)c->peer.pid, strerror(errno));
 			return false;
 		}
+		/* A subscriber's cut-off keeps a line in mid-send whole. */
+		c->head_mid = n > 0 && c->out.data[n - 1] != '\n';
 		xsm_buf_consume(&c->out, (size_t)n);
 		c->moved = ev_now(c->ctl->d->loop);
+		moved = true;
 	}
+	if (moved && c->subscriber)
+		xsmd_ctl_sub_moved(c);
 	return true;
 }
 
@@ -273,6 +298,10 @@ conn_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct ctl_conn *c = w->data;
 
+	if (c->subscriber) {
+		xsmd_ctl_sub_timer(c);
+		return;
+	}
 	log_debug("control: client pid %d idle, closing", (int)c->peer.pid);
 	xsmd_ctl_conn_close(c);
 }
@@ -311,6 +340,8 @@ conn_make_room(struct xsmd_control *ctl)
 
 	for (c = TAILQ_FIRST(&ctl->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
+		if (c->subscriber)
+			continue;       /* never evicted: see control_sub.c */
 		if (c->out.len != 0) {
 			if (stuck == NULL || c->moved < stuck->moved)
 				stuck = c;

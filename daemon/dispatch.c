@@ -24,8 +24,11 @@ xsmd_daemon_view(struct xsmd *d, struct xsm_daemon_view *dv)
 	dv->reloads = d->reloads;
 	dv->reload_failures = d->reload_failures;
 	dv->log_dropped = log_dropped();
+	xsmd_alerts_counts(d, &dv->alerts_sent, &dv->alerts_dropped);
+	dv->edges_dropped = d->state.edges_dropped;
 	dv->clients = xsmd_control_clients(d);
 	dv->clients_refused = xsmd_control_refused(d);
+	dv->subscribers = xsmd_control_subscribers(d, &dv->subscribers_dropped);
 }
 
 static void
@@ -151,6 +154,10 @@ xsmd_dispatch(struct xsmd *d, const struct xsm_request *req,
 		break;
 	case XSM_REQ_DOMAINS:
 		r = reply_domains(d, out);
+		break;
+	case XSM_REQ_SUBSCRIBE:
+		/* The connection's business: control_conn.c answers it. */
+		r = -EINVAL;
 		break;
 	}
 	/* -ENOBUFS: the client's output cap; control.c drops that client. */

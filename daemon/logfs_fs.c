@@ -376,8 +376,18 @@ fd_step(struct xsmd_logfs_dwalk *w)
 	if (de->d_name[0] == '.')
 		return;
 	n = readlinkat(dirfd(w->fds), de->d_name, target, sizeof(target) - 1);
-	if (n <= 0)
+	if (n <= 0) {
+		/*
+		 * EACCES: the holder has capabilities we lack (a hardened
+		 * unit without CAP_SYS_PTRACE): say the scan is blind rather
+		 * than report "0 deleted".
+		 */
+		if (n < 0 && errno == EACCES && w->unreadable_pid != w->pid) {
+			w->unreadable_pid = w->pid;
+			w->out->deleted_unreadable++;
+		}
 		return;
+	}
 	target[n] = '\0';
 	if (is_ours_deleted(w, de->d_name, target, &st))
 		found_deleted(w, atoi(de->d_name), target, &st);
@@ -404,7 +414,7 @@ pid_step(struct xsmd_logfs_dwalk *w)
 	fdd = openat(dirfd(w->proc), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fdd < 0) {
 		if (errno == EACCES)  /* not root: other users' fds are hidden */
-			w->out->deleted_error = EACCES;
+			w->out->deleted_unreadable++;
 		return;               /* ENOENT: the process exited */
 	}
 	if ((w->fds = fdopendir(fdd)) == NULL)
@@ -440,6 +450,8 @@ xsmd_logfs_deleted_begin(struct xsmd_logfs_dwalk *w,
 	w->err = 0;
 	w->n_held = w->n_seen = 0;
 	out->deleted_error = 0;
+	out->deleted_unreadable = 0;
+	w->unreadable_pid = 0;
 	out->deleted_bytes = 0;
 	out->deleted_count = 0;
 	out->n_deleted = 0;

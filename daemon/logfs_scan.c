@@ -512,6 +512,7 @@ xsmd_logfs_scan_result(struct xsmd_logfs_scanner *sc,
 		memcpy(out->growers, n->growers, sizeof(n->growers));
 	}
 	out->deleted_error = n->deleted_error;
+	out->deleted_unreadable = n->deleted_unreadable;
 	out->deleted_bytes = n->deleted_bytes;
 	out->deleted_count = n->deleted_count;
 	out->n_deleted = n->n_deleted;

@@ -190,6 +190,7 @@ struct xsmd_logfs_dwalk {
 	DIR *proc;
 	DIR *fds;                     /* the fd directory of pid, or NULL */
 	int pid;
+	int unreadable_pid;           /* counted in deleted_unreadable */
 	int err;                      /* -errno when /proc is unreadable */
 	struct xsmd_logfs_held held[XSMD_LOGFS_HELD_MAX]; /* largest first */
 	unsigned n_held;

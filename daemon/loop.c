@@ -81,7 +81,12 @@ xsmd_now_wall(void)
 	return (uint64_t)ts.tv_sec * XSM_USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* Log edges, never levels: one line when a check changes status. */
+/*
+ * Log edges, never levels: one line when a check changes status. Every
+ * edge is an alert too; sent to syslog, the alert is that line (one
+ * message per change, not two), but for -d, where the line goes to
+ * stderr. Item edges (interfaces, domains) are alerts only.
+ */
 static void
 publish_edges(struct xsmd *d)
 {
@@ -90,6 +95,10 @@ publish_edges(struct xsmd *d)
 	while (xsm_state_pop_edge(&d->state, &e)) {
 		const char *name = xsm_check_name(e.check);
 
+		if (xsmd_alerts_publish(d, &e) && !d->foreground)
+			continue;
+		if (e.subject[0] != '\0' || e.renotify)
+			continue;
 		if (e.new_status == XSM_OK)
 			log_notice("%s: %s -> ok: %s", name,
 			    xsm_status_name(e.old_status), e.reason);
@@ -98,6 +107,13 @@ publish_edges(struct xsmd *d)
 			    xsm_status_name(e.old_status),
 			    xsm_status_name(e.new_status), e.reason);
 	}
+}
+
+/* The edge queue is full in the middle of a burst: publish it now. */
+static void
+edges_full(void *arg)
+{
+	publish_edges(arg);
 }
 
 /* STATUS= only when the one-line summary itself changes. */
@@ -198,6 +214,7 @@ xsmd_reload(struct xsmd *d)
 		d->config_loaded_usec = xsmd_now_wall();
 		d->reloads++;
 		xsmd_control_reload(d, &old);
+		xsmd_alerts_reload(d);
 		watchers_reload(d, &old);
 		log_info("configuration reloaded from %s", d->config_path);
 	}
@@ -252,6 +269,8 @@ xsmd_run(struct xsmd *d)
 		return -ENOMEM;
 	}
 	xsm_state_init(&d->state);
+	d->state.edge_full = edges_full;
+	d->state.edge_full_arg = d;
 	xsm_buf_init(&d->status_cache, 0);
 	xsm_buf_init(&d->domains_cache, 0);
 	d->started_mono_usec = xsmd_now_mono();
@@ -264,6 +283,8 @@ xsmd_run(struct xsmd *d)
 		log_warnx("cannot open the control socket, not starting");
 		return -EIO;
 	}
+	if (xsmd_alerts_start(d) < 0)
+		log_warnx("cannot set up alerts, running without them");
 	signals_start(d);
 	ev_prepare_init(&d->publish, publish_cb);
 	d->publish.data = d;
@@ -279,6 +300,8 @@ xsmd_run(struct xsmd *d)
 
 	xsmd_sd_stopping();
 	watchers_stop(d);
+	publish_edges(d);       /* the last changes still go out */
+	xsmd_alerts_stop(d);
 	xsmd_control_stop(d);
 	xsm_buf_free(&d->status_cache);
 	xsm_buf_free(&d->domains_cache);

@@ -25,6 +25,7 @@
 #include "nics_ovs.h"
 #include "nics_sock.h"
 #include "nics_sys.h"
+#include "alert.h"
 #include "xsmd.h"
 
 struct nics_watch {
@@ -59,6 +60,7 @@ nics_check(struct nics_watch *w)
 	struct xsmd *d = w->d;
 	struct xsm_nics_view *v = &d->state.nics;
 	char reason[XSM_REASON_MAX];
+	struct xsm_alert_nics_prev prev;
 	enum xsm_status st;
 	uint64_t next, now = xsmd_now_mono();
 
@@ -69,8 +71,12 @@ nics_check(struct nics_watch *w)
 		xsmd_nics_sys_refresh(v);
 		w->sys_dirty = false;
 	}
+	/* Each interface's own change is an alert (flapping: one per
+	 * episode, as the judge holds it in one warning). */
+	xsm_alert_nics_snapshot(v, &prev);
 	next = xsm_nics_evaluate(v, &d->cfg.nics, now, xsmd_now_wall(), &st,
 	    reason, sizeof(reason));
+	xsm_alert_nics_changes(&d->state, &prev, xsmd_now_wall());
 	xsm_state_touch(&d->state);
 	xsm_state_apply(&d->state, XSM_CHECK_NICS, st, reason, xsmd_now_wall());
 	ev_timer_stop(d->loop, &w->quiet);

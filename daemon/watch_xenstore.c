@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "log.h"
 #include "xs_sentinel.h"
 #include "xs_worker.h"
@@ -91,6 +92,39 @@ view(struct xs_watch *w)
 
 /* --- evaluation -------------------------------------------------------- */
 
+/*
+ * Domain alerts: one when a domain enters or leaves the table, one when
+ * its status changes. None while syncing: at start and after a
+ * reconnect every domain "appears", and the check's own edge says so.
+ */
+static void
+domain_alert(struct xs_watch *w, const struct xsm_xs_domain *dom,
+    const char *what, enum xsm_status old)
+{
+	struct xsm_edge e;
+
+	if (w->syncing)
+		return;
+	xsm_alert_domain_edge(dom, what, old, xsmd_now_wall(), &e);
+	xsm_state_item(&w->d->state, &e);
+}
+
+/* A domain introduced (old unknown: it did not exist) or released. */
+static void
+domain_changed(void *arg, const struct xsm_xs_domain *dom, bool added)
+{
+	struct xsm_xs_domain gone;
+
+	if (added) {
+		domain_alert(arg, dom, "introduced", XSM_UNKNOWN);
+		return;
+	}
+	/* A domain going away is news, not a problem: severity ok. */
+	gone = *dom;
+	gone.status = XSM_OK;
+	domain_alert(arg, &gone, "released", dom->status);
+}
+
 static void
 evaluate(struct xs_watch *w)
 {
@@ -102,9 +136,15 @@ evaluate(struct xs_watch *w)
 	enum xsm_status st;
 	bool changed = false;
 
-	for (unsigned i = 0; i < w->table->n; i++)
-		changed |= xsm_xs_domain_eval(&w->table->dom[i], &d->cfg.xenstore,
+	for (unsigned i = 0; i < w->table->n; i++) {
+		struct xsm_xs_domain *dom = &w->table->dom[i];
+		enum xsm_status old = dom->status;
+
+		changed |= xsm_xs_domain_eval(dom, &d->cfg.xenstore,
 		    now_wall, now_mono, &next);
+		if (dom->status != old)
+			domain_alert(w, dom, NULL, old);
+	}
 	xsm_xs_growth(v, now_wall);
 	st = xsm_xs_evaluate(v, &d->cfg.xenstore, reason, sizeof(reason));
 	if (changed)
@@ -620,6 +660,8 @@ xenstore_start(struct xsmd *d, void **priv)
 		return -ENOMEM;
 	}
 	w->d = d;
+	w->table->on_change = domain_changed;
+	w->table->on_change_arg = w;
 	xsmd_xs_sentinel_init(&w->sen);
 	v->table = w->table;
 	ev_async_init(&w->done, done_cb);

@@ -17,6 +17,7 @@
 
 struct xsmd;
 struct xsmd_control;
+struct xsmd_alerts;
 
 /*
  * A watcher: start() registers its check and its event sources, stop()
@@ -61,6 +62,7 @@ struct xsmd {
 	uint64_t started_mono_usec;
 
 	struct xsmd_control *control;
+	struct xsmd_alerts *alerts;   /* alerts.c */
 	struct xsmd_watcher watchers[XSMD_MAX_WATCHERS];
 	unsigned n_watchers;
 
@@ -135,6 +137,41 @@ void xsmd_control_stop(struct xsmd *d);
 int xsmd_control_reload(struct xsmd *d, const struct xsm_config *old);
 unsigned xsmd_control_clients(const struct xsmd *d);
 uint64_t xsmd_control_refused(const struct xsmd *d);
+/* Subscribers streaming now; *dropped gets those cut off as slow. */
+unsigned xsmd_control_subscribers(const struct xsmd *d, uint64_t *dropped);
+
+/*
+ * Queues one NDJSON alert line (len bytes, its '\n' included) to every
+ * subscriber (control_sub.c); the publish step calls it once per alert,
+ * in seq order. Never blocks and never grows memory past each
+ * subscriber's cap: a subscriber that falls behind is cut off with a
+ * slow_subscriber error line instead.
+ */
+void xsmd_control_broadcast(struct xsmd *d, const char *line, size_t len);
+
+/*
+ * For the subscribe acknowledgement (alerts.c): the seq of the last
+ * alert published (0 before the first), and this run's id (NULL if
+ * none), so a subscriber knows where it joins.
+ */
+uint64_t xsmd_alerts_seq(const struct xsmd *d);
+const char *xsmd_alerts_run(const struct xsmd *d);
+
+/*
+ * Alerts (alerts.c): start picks this run's id and opens nothing yet
+ * (the socket is connected on the first alert); reload follows [alerts];
+ * stop frees everything. publish turns one edge into one alert: the
+ * NDJSON line to every subscriber, and, when [alerts] is enabled, the
+ * syslog datagram; it returns true when that datagram stands in for the
+ * edge's log line. counts: datagrams sent, and dropped (socket full or
+ * gone, never queued).
+ */
+int xsmd_alerts_start(struct xsmd *d);
+void xsmd_alerts_reload(struct xsmd *d);
+void xsmd_alerts_stop(struct xsmd *d);
+bool xsmd_alerts_publish(struct xsmd *d, const struct xsm_edge *e);
+void xsmd_alerts_counts(const struct xsmd *d, uint64_t *sent,
+    uint64_t *dropped);
 
 /* systemd glue (sd.c): every call is a no-op outside systemd. */
 void xsmd_sd_ready(struct xsmd *d);

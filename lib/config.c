@@ -31,7 +31,9 @@ static char comment_chars[] = ";#";
 #define FIELD(f) offsetof(struct xsm_config, f), \
 	sizeof(((struct xsm_config *)0)->f)
 #define K(sec, name, type, f, min, max, def) \
-	{ sec, name, XSM_CFG_##type, FIELD(f), min, max, def }
+	{ sec, name, XSM_CFG_##type, FIELD(f), min, max, def, NULL }
+#define KC(sec, name, f, choices, def) \
+	{ sec, name, XSM_CFG_CHOICE, FIELD(f), 0, 0, def, choices }
 
 /* Table order is print order; a section is known once it has a key. */
 static const struct xsm_cfg_key keys[] = {
@@ -95,6 +97,11 @@ K("xenstore", "reconnect_max", DURATION, xenstore.reconnect_max_usec, XSM_SEC, X
 K("xenstore", "device_stuck", DURATION, xenstore.device_stuck_usec, XSM_SEC, XSM_DAY, "60s"),
 K("xenstore", "quota_entries", UINT, xenstore.quota_entries, 10, 10000000, "1000"),
 K("xenstore", "quota_warning", PERCENT, xenstore.quota_warning, 1, 100, "80"),
+K("alerts", "enabled", BOOL, alerts.enabled, 0, 0, "yes"),
+KC("alerts", "format", alerts.format, "cee|rfc5424", "cee"),
+K("alerts", "socket", OPTPATH, alerts.socket, 0, 0, ""),
+K("alerts", "sd_id", SDID, alerts.sd_id, 0, 0, "xsmon@32473"),
+K("alerts", "renotify", DURATION, alerts.renotify_usec, 0, 30 * XSM_DAY, "0"),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

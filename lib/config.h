@@ -95,12 +95,22 @@ struct xsm_xenstore_cfg {
 	double quota_warning;            /* percent of that, 80 */
 };
 
+/* [alerts]: every edge as one alert to syslog (README, "Alerts"). */
+struct xsm_alerts_cfg {
+	bool enabled;                    /* yes */
+	char format[16];                 /* "cee" (default) or "rfc5424" */
+	char socket[XSM_PATH_MAX];       /* "" = [rsyslog] syslog_socket */
+	char sd_id[33];                  /* RFC 5424 SD-ID, xsmon@32473 */
+	uint64_t renotify_usec;          /* re-send unresolved critical, 0 off */
+};
+
 struct xsm_config {
 	struct xsm_control_cfg control;
 	struct xsm_logfs_cfg logfs;
 	struct xsm_nics_cfg nics;
 	struct xsm_rsyslog_cfg rsyslog;
 	struct xsm_xenstore_cfg xenstore;
+	struct xsm_alerts_cfg alerts;
 };
 
 /* Every error of one parse, each with its line (0 for file-level ones). */

@@ -23,6 +23,8 @@ enum xsm_cfg_type {
 	XSM_CFG_IFNAMES,   /* comma-separated interface names: char[] */
 	XSM_CFG_PATHS,     /* comma-separated absolute paths: char[] */
 	XSM_CFG_BOOL,      /* yes/no, true/false, on/off, 1/0: bool */
+	XSM_CFG_CHOICE,    /* one word of choices ("a|b"): char[] */
+	XSM_CFG_SDID,      /* an RFC 5424 SD-ID: char[] */
 };
 
 struct xsm_cfg_key {
@@ -34,6 +36,7 @@ struct xsm_cfg_key {
 	uint64_t min, max;  /* stored unit (usec, bytes, whole percent); for
 	                     * XSM_CFG_GROUP max is the longest name */
 	const char *def;    /* default, as written in the file */
+	const char *choices; /* XSM_CFG_CHOICE: "cee|rfc5424" */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <string.h>
 
+#include "alert.h"
 #include "config_key.h"
 
 /* One value on its way between text and struct. */
@@ -184,6 +185,8 @@ val_load(const struct xsm_cfg_key *k, const struct xsm_config *c,
 	case XSM_CFG_IFNAME:
 	case XSM_CFG_IFNAMES:
 	case XSM_CFG_PATHS:
+	case XSM_CFG_CHOICE:
+	case XSM_CFG_SDID:
 		v->s = p;
 		break;
 	case XSM_CFG_UINT:
@@ -219,6 +222,8 @@ val_store(const struct xsm_cfg_key *k, struct xsm_config *c,
 	case XSM_CFG_IFNAME:
 	case XSM_CFG_IFNAMES:
 	case XSM_CFG_PATHS:
+	case XSM_CFG_CHOICE:
+	case XSM_CFG_SDID:
 		/* Zero the tail, so equal configs are equal bytewise. */
 		memset(p, 0, k->size);
 		memcpy(p, v->s, strlen(v->s));
@@ -252,6 +257,8 @@ val_format(const struct xsm_cfg_key *k, const struct val *v, char *out,
 	case XSM_CFG_IFNAME:
 	case XSM_CFG_IFNAMES:
 	case XSM_CFG_PATHS:
+	case XSM_CFG_CHOICE:
+	case XSM_CFG_SDID:
 		xsm_strlcpy(out, v->s, size);
 		break;
 	case XSM_CFG_BOOL:
@@ -295,7 +302,8 @@ is_text_type(enum xsm_cfg_type t)
 {
 	return t == XSM_CFG_PATH || t == XSM_CFG_GROUP ||
 	    t == XSM_CFG_OPTPATH || t == XSM_CFG_IFNAME ||
-	    t == XSM_CFG_IFNAMES || t == XSM_CFG_PATHS || t == XSM_CFG_BOOL;
+	    t == XSM_CFG_IFNAMES || t == XSM_CFG_PATHS || t == XSM_CFG_BOOL ||
+	    t == XSM_CFG_CHOICE || t == XSM_CFG_SDID;
 }
 
 /* Whether the canonical list "a,b" already holds item. */
@@ -450,6 +458,29 @@ check_list(const struct xsm_cfg_key *k, const char *s, char *out,
 	}
 }
 
+/* One of k->choices, a '|'-separated list of words. */
+static int
+check_choice(const struct xsm_cfg_key *k, const char *s, char *msg,
+    size_t size)
+{
+	const char *c = k->choices != NULL ? k->choices : "";
+	size_t n = strlen(s);
+
+	while (n > 0 && n < k->size) {
+		const char *bar = strchr(c, '|');
+		size_t len = bar != NULL ? (size_t)(bar - c) : strlen(c);
+
+		if (len == n && memcmp(c, s, n) == 0)
+			return 0;
+		if (bar == NULL)
+			break;
+		c = bar + 1;
+	}
+	snprintf(msg, size, "'%.40s' is not one of %s", s,
+	    k->choices != NULL ? k->choices : "(none)");
+	return -EINVAL;
+}
+
 static int
 parse_bool(const char *s, uint64_t *out)
 {
@@ -502,6 +533,17 @@ set_text(const struct xsm_cfg_key *k, struct xsm_config *c,
 		r = parse_bool(text, &v.u);
 		if (r < 0)
 			snprintf(msg, size, "'%.40s' is not yes or no", text);
+		break;
+	case XSM_CFG_CHOICE:
+		r = check_choice(k, text, msg, size);
+		break;
+	case XSM_CFG_SDID:
+		if (!xsm_alert_sd_id_valid(text) || strlen(text) >= k->size) {
+			snprintf(msg, size, "'%.40s' is not an SD-ID (1 to 32 "
+			    "printable characters but '=', ']', '\"' and space, "
+			    "e.g. xsmon@32473)", text);
+			r = -EINVAL;
+		}
 		break;
 	default:
 		snprintf(msg, size, "internal error: not a text key");
@@ -571,6 +613,8 @@ field_fits(const struct xsm_cfg_key *k)
 	case XSM_CFG_IFNAME:
 	case XSM_CFG_IFNAMES:
 	case XSM_CFG_PATHS:
+	case XSM_CFG_CHOICE:
+	case XSM_CFG_SDID:
 		return k->size > 0;
 	case XSM_CFG_BOOL:
 		return k->size == sizeof(bool);

@@ -215,6 +215,10 @@ xsm_logfs_evaluate(struct xsm_logfs_eval *ev, const struct xsm_logfs_cfg *cfg,
 		reason_size = sizeof(scratch);
 	}
 	xsm_strlcpy(view->path, cfg->path, sizeof(view->path));
+	view->warning = cfg->warning;
+	view->critical = cfg->critical;
+	view->inodes_warning = cfg->inodes_warning;
+	view->inodes_critical = cfg->inodes_critical;
 	view->last = *s;
 	view->samples++;
 	view->used_pct = xsm_logfs_used_pct(s->bytes_used, s->bytes_avail);

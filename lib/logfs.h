@@ -52,6 +52,13 @@ struct xsm_logfs_scan {
 	uint64_t files_seen;
 	bool truncated;             /* the walk hit its file cap */
 	int deleted_error;          /* 0, or errno when /proc was unreadable */
+	/*
+	 * Processes whose fds could not be read (EACCES: xsmond without
+	 * CAP_SYS_PTRACE, as the hardened unit runs it, cannot read the fds
+	 * of a process holding capabilities it lacks). Their files are not
+	 * in deleted_bytes: the figure is a lower bound when this is not 0.
+	 */
+	unsigned deleted_unreadable;
 	uint64_t deleted_bytes;     /* sum over all deleted-but-open files */
 	unsigned deleted_count;
 	unsigned n_deleted;         /* entries listed below (largest first) */
@@ -70,6 +77,8 @@ struct xsm_logfs_view {
 	struct xsm_logfs_sample last;
 	double used_pct;            /* of bytes, as df computes it */
 	double inodes_used_pct;
+	double warning, critical;   /* the levels judged against (config) */
+	double inodes_warning, inodes_critical;
 	bool rate_valid;
 	double rate_bps;            /* growth, bytes per second */
 	int64_t ttf_s;              /* predicted seconds to full, -1 none */

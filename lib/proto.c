@@ -22,6 +22,7 @@ static const struct proto_cmd proto_cmds[] = {
 	{ "reload", XSM_REQ_RELOAD, false },
 	{ "help", XSM_REQ_HELP, false },
 	{ "domains", XSM_REQ_DOMAINS, false },
+	{ "subscribe", XSM_REQ_SUBSCRIBE, false },
 };
 
 static bool
@@ -240,5 +241,6 @@ xsm_proto_empty(const char *line, size_t len)
 const char *
 xsm_proto_help(void)
 {
-	return "requests: status | show CHECK | domains | ping | version | reload | help";
+	return "requests: status | show CHECK | domains | ping | version | "
+	    "reload | subscribe | help";
 }

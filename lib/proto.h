@@ -5,7 +5,8 @@
  *
  * Grammar (case-sensitive, single spaces or tabs between words, an
  * optional trailing '\r'):
- *   status | show CHECK | domains | ping | version | reload | help
+ *   status | show CHECK | domains | ping | version | reload | help |
+ *   subscribe
  * CHECK is [a-z0-9_-]{1,32} (XSM_CHECK_NAME_MAX). Anything else is an
  * error with a code.
  * Exactly one blank separates words; leading, trailing or doubled blanks
@@ -30,6 +31,7 @@ enum xsm_req_type {
 	XSM_REQ_RELOAD,
 	XSM_REQ_HELP,
 	XSM_REQ_DOMAINS,  /* every xenstore domain with its facts */
+	XSM_REQ_SUBSCRIBE, /* the connection becomes an alert stream */
 };
 
 struct xsm_request {
@@ -47,6 +49,7 @@ struct xsm_request {
 #define XSM_ECODE_RELOAD      "reload_failed"
 #define XSM_ECODE_INTERNAL    "internal"
 #define XSM_ECODE_BUSY        "busy"                /* over the client cap */
+#define XSM_ECODE_SLOW        "slow_subscriber"     /* stream cut off */
 
 /*
  * Parses one request line of len bytes (no '\n'; NULs and other control

@@ -78,8 +78,13 @@ render_daemon(struct xsm_jsonw *w, const struct xsm_daemon_view *dv)
 	xsm_jsonw_ku64(w, "reloads", dv->reloads);
 	xsm_jsonw_ku64(w, "reload_failures", dv->reload_failures);
 	xsm_jsonw_ku64(w, "log_dropped", dv->log_dropped);
+	xsm_jsonw_ku64(w, "alerts_sent", dv->alerts_sent);
+	xsm_jsonw_ku64(w, "alerts_dropped", dv->alerts_dropped);
+	xsm_jsonw_ku64(w, "edges_dropped", dv->edges_dropped);
 	xsm_jsonw_ku64(w, "clients", dv->clients);
 	xsm_jsonw_ku64(w, "clients_refused", dv->clients_refused);
+	xsm_jsonw_ku64(w, "subscribers", dv->subscribers);
+	xsm_jsonw_ku64(w, "subscribers_dropped", dv->subscribers_dropped);
 	xsm_jsonw_close(w);
 }
 
@@ -191,3 +196,24 @@ int xsm_render_pong(struct xsm_buf *out) { return render_simple(out, "pong", NUL
 int xsm_render_version(struct xsm_buf *out) { return render_simple(out, NULL, NULL); }
 int xsm_render_reload_ok(struct xsm_buf *out) { return render_simple(out, "reload", "ok"); }
 int xsm_render_help(const char *text, struct xsm_buf *out) { return render_simple(out, "help", text); }
+
+int
+xsm_render_subscribed(const char *host, const char *run_id, uint64_t seq,
+    struct xsm_buf *out)
+{
+	struct xsm_jsonw w;
+	int r;
+
+	if ((r = xsm_jsonw_begin(&w, out)) < 0)
+		return r;
+	xsm_jsonw_open(&w);
+	xsm_jsonw_ku64(&w, "schema", XSM_SCHEMA);
+	xsm_jsonw_kstr(&w, "version", XSM_VERSION);
+	xsm_jsonw_kstr(&w, "host", host);
+	if (run_id != NULL)
+		xsm_jsonw_kstr(&w, "run", run_id);
+	xsm_jsonw_kbool(&w, "subscribed", true);
+	xsm_jsonw_ku64(&w, "seq", seq);
+	xsm_jsonw_close(&w);
+	return xsm_jsonw_end(&w);
+}

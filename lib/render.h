@@ -20,8 +20,13 @@ struct xsm_daemon_view {
 	uint64_t reloads;             /* successful reloads */
 	uint64_t reload_failures;
 	uint64_t log_dropped;         /* syslog lines dropped (stalled syslog) */
+	uint64_t alerts_sent;         /* alert datagrams sent to syslog */
+	uint64_t alerts_dropped;      /* ... dropped (stalled or gone syslog) */
+	uint64_t edges_dropped;       /* edges lost to a full queue */
 	unsigned clients;             /* control clients connected now */
 	uint64_t clients_refused;     /* over the cap or failing SO_PEERCRED */
+	unsigned subscribers;         /* of clients, those streaming alerts */
+	uint64_t subscribers_dropped; /* cut off as slow_subscriber */
 };
 
 struct xsm_render_info {
@@ -69,5 +74,15 @@ int xsm_render_reload_ok(struct xsm_buf *out);
 
 /* {"schema":1,"version":...,"help":text} */
 int xsm_render_help(const char *text, struct xsm_buf *out);
+
+/*
+ * The first line of an alert stream (the reply to "subscribe"):
+ * {"schema":1,"version":...,"host":host,["run":run_id,]"subscribed":true,
+ *  "seq":seq}, seq being the last alert published before the client
+ * joined (0: none yet), so the first alert it gets has a greater one.
+ * run_id may be NULL (left out). Returns 0, -ENOMEM or -ENOBUFS.
+ */
+int xsm_render_subscribed(const char *host, const char *run_id,
+    uint64_t seq, struct xsm_buf *out);
 
 #endif

@@ -4,18 +4,28 @@
 
 #include "render_logfs.h"
 
+struct usage {
+	uint64_t total, used, avail;
+	double pct;
+	double warning, critical;   /* the levels, for Nagios perfdata */
+	enum xsm_status status;
+};
+
 static void
-render_usage(struct xsm_jsonw *w, const char *key, uint64_t total,
-    uint64_t used, uint64_t avail, double pct, enum xsm_status st)
+render_usage(struct xsm_jsonw *w, const char *key, const struct usage *u)
 {
 	xsm_jsonw_key(w, key);
 	xsm_jsonw_open(w);
-	xsm_jsonw_ku64(w, "total", total);
-	xsm_jsonw_ku64(w, "used", used);
-	xsm_jsonw_ku64(w, "avail", avail);
+	xsm_jsonw_ku64(w, "total", u->total);
+	xsm_jsonw_ku64(w, "used", u->used);
+	xsm_jsonw_ku64(w, "avail", u->avail);
 	xsm_jsonw_key(w, "used_pct");
-	xsm_jsonw_fixed(w, pct, 1);
-	xsm_jsonw_kstr(w, "status", xsm_status_name(st));
+	xsm_jsonw_fixed(w, u->pct, 1);
+	xsm_jsonw_kstr(w, "status", xsm_status_name(u->status));
+	xsm_jsonw_key(w, "warning");
+	xsm_jsonw_fixed(w, u->warning, 1);
+	xsm_jsonw_key(w, "critical");
+	xsm_jsonw_fixed(w, u->critical, 1);
 	xsm_jsonw_close(w);
 }
 
@@ -49,11 +59,13 @@ render_deleted_summary(struct xsm_jsonw *w, const struct xsm_logfs_scan *s)
 		xsm_jsonw_ku64(w, "bytes", s->deleted_bytes);
 		xsm_jsonw_ku64(w, "count", s->deleted_count);
 		xsm_jsonw_kstr(w, "error", NULL);
+		xsm_jsonw_ku64(w, "unreadable", s->deleted_unreadable);
 	} else {
 		xsm_jsonw_kstr(w, "bytes", NULL);
 		xsm_jsonw_kstr(w, "count", NULL);
 		xsm_jsonw_kstr(w, "error", !s->valid ? "not scanned yet" :
 		    strerror(s->deleted_error));
+		xsm_jsonw_kstr(w, "unreadable", NULL);
 	}
 	xsm_jsonw_close(w);
 }
@@ -119,10 +131,12 @@ xsm_render_logfs(struct xsm_jsonw *w, const struct xsm_logfs_view *v,
 	xsm_jsonw_kstr(w, "path", v->path);
 	xsm_jsonw_kstr(w, "mountpoint", s->mountpoint[0] ? s->mountpoint : NULL);
 	xsm_jsonw_kstr(w, "fstype", s->fstype[0] ? s->fstype : NULL);
-	render_usage(w, "bytes", s->bytes_total, s->bytes_used, s->bytes_avail,
-	    v->used_pct, v->bytes_status);
-	render_usage(w, "inodes", s->inodes_total, s->inodes_used,
-	    s->inodes_avail, v->inodes_used_pct, v->inodes_status);
+	render_usage(w, "bytes", &(struct usage){ s->bytes_total,
+	    s->bytes_used, s->bytes_avail, v->used_pct, v->warning,
+	    v->critical, v->bytes_status });
+	render_usage(w, "inodes", &(struct usage){ s->inodes_total,
+	    s->inodes_used, s->inodes_avail, v->inodes_used_pct,
+	    v->inodes_warning, v->inodes_critical, v->inodes_status });
 	render_growth(w, v);
 	render_deleted_summary(w, &v->scan);
 	xsm_jsonw_ku64(w, "samples", v->samples);

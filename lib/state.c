@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "alert.h"
 #include "state.h"
 
 static const char *const check_names[XSM_CHECK__MAX] = {
@@ -65,28 +66,61 @@ xsm_state_unregister(struct xsm_state *st, enum xsm_check_id id)
 	st->generation++;
 }
 
-static void
-queue_edge(struct xsm_state *st, enum xsm_check_id id, enum xsm_status old,
-    const struct xsm_check *c)
+/* The slot for a new edge, with its seq; the oldest goes when full. */
+static struct xsm_edge *
+queue_slot(struct xsm_state *st)
 {
 	struct xsm_edge *e;
-	unsigned slot;
 
+	if (st->edge_count == XSM_EDGE_QUEUE && st->edge_full != NULL)
+		st->edge_full(st->edge_full_arg);
 	if (st->edge_count == XSM_EDGE_QUEUE) {
 		/* Keep the newest: the oldest edge is already outdated. */
 		st->edge_head = (st->edge_head + 1) % XSM_EDGE_QUEUE;
 		st->edge_count--;
 		st->edges_dropped++;
 	}
-	slot = (st->edge_head + st->edge_count) % XSM_EDGE_QUEUE;
-	e = &st->edges[slot];
+	e = &st->edges[(st->edge_head + st->edge_count) % XSM_EDGE_QUEUE];
+	st->edge_count++;
+	st->generation++;
+	memset(e, 0, sizeof(*e));
 	e->seq = ++st->edge_seq;
+	return e;
+}
+
+static void
+queue_edge(struct xsm_state *st, enum xsm_check_id id, enum xsm_status old,
+    const struct xsm_check *c)
+{
+	struct xsm_edge *e = queue_slot(st);
+
 	e->check = id;
 	e->old_status = old;
 	e->new_status = c->status;
 	e->at_usec = c->since_usec;
 	xsm_strlcpy(e->reason, c->reason, sizeof(e->reason));
-	st->edge_count++;
+	/* The event id and figures from the check's view, as it is now. */
+	xsm_alert_check_edge(st, e);
+}
+
+uint64_t
+xsm_state_item(struct xsm_state *st, const struct xsm_edge *in)
+{
+	struct xsm_edge *e;
+	uint64_t seq;
+
+	if ((unsigned)in->check >= XSM_CHECK__MAX || !st->checks[in->check].present)
+		return 0;
+	e = queue_slot(st);
+	seq = e->seq;
+	*e = *in;
+	e->seq = seq;
+	e->event[sizeof(e->event) - 1] = '\0';
+	e->subject[sizeof(e->subject) - 1] = '\0';
+	e->reason[sizeof(e->reason) - 1] = '\0';
+	if (e->n_figs > XSM_ALERT_FIGS)
+		e->n_figs = XSM_ALERT_FIGS;
+	return seq;
 }
 
 bool

@@ -41,15 +41,47 @@ struct xsm_check {
 	uint64_t transitions;     /* status changes since registration */
 };
 
+#define XSM_ALERT_EVENT_MAX 48
+#define XSM_ALERT_SUBJECT_MAX 64
+#define XSM_ALERT_FIGS 8
+#define XSM_ALERT_FIG_KEY_MAX 32
+#define XSM_ALERT_FIG_STR_MAX 64
+
+/* A key figure (alert.h): a number, or a short string when is_num is false. */
+struct xsm_alert_fig {
+	char key[XSM_ALERT_FIG_KEY_MAX];
+	bool is_num;
+	double num;
+	int decimals;             /* digits after the point, 0..3 */
+	char str[XSM_ALERT_FIG_STR_MAX];
+};
+
+/*
+ * A change of status of a check or of one of its items (an interface,
+ * a domain), with all an alert needs (alert.h builds one from it).
+ */
 struct xsm_edge {
 	uint64_t seq;             /* per-daemon sequence number, from 1 */
 	enum xsm_check_id check;
+	char event[XSM_ALERT_EVENT_MAX];     /* "xsmon.nic.carrier_lost" */
+	char subject[XSM_ALERT_SUBJECT_MAX]; /* "" the check, "eth0", "domain 3" */
 	enum xsm_status old_status;
 	enum xsm_status new_status;
 	uint64_t at_usec;         /* wall clock */
 	char reason[XSM_REASON_MAX];
+	bool renotify;            /* a reminder of an unresolved state */
+	unsigned n_figs;
+	struct xsm_alert_fig figs[XSM_ALERT_FIGS];
 };
 
+/*
+ * Edges queued between two publish steps. An edge is ~1.4 KB (figures),
+ * so the ring stays small (90 KB, resident once it has wrapped) and a
+ * burst (a resync finding every interface changed, hundreds of domains
+ * released at once) is handed to edge_full, which the daemon points at
+ * its publish step; only without one, or if it takes nothing, is the
+ * oldest edge dropped and counted.
+ */
 #define XSM_EDGE_QUEUE 64
 
 struct xsm_state {
@@ -60,6 +92,9 @@ struct xsm_state {
 	unsigned edge_head;       /* oldest queued edge */
 	unsigned edge_count;
 	uint64_t edges_dropped;   /* queue overflows (oldest dropped) */
+	/* Called when the queue is full, to drain it (may be NULL). */
+	void (*edge_full)(void *arg);
+	void *edge_full_arg;
 
 	struct xsm_logfs_view logfs;
 	struct xsm_nics_view nics;
@@ -96,6 +131,15 @@ void xsm_state_touch(struct xsm_state *st);
  * check that decided it (or -1).
  */
 enum xsm_status xsm_state_overall(const struct xsm_state *st, int *worst_id);
+
+/*
+ * Queues an edge for an item of a present check (a sub-item change: an
+ * interface's or a domain's status, a domain introduced or released),
+ * or a reminder. The caller fills check, subject, event, statuses,
+ * reason, figures, at_usec and renotify; the seq is assigned here.
+ * Returns the seq, or 0 when the check is absent (nothing queued).
+ */
+uint64_t xsm_state_item(struct xsm_state *st, const struct xsm_edge *e);
 
 /* Takes the oldest queued edge into *out: 1 if there was one, else 0. */
 int xsm_state_pop_edge(struct xsm_state *st, struct xsm_edge *out);

@@ -103,6 +103,14 @@ struct xsm_xs_table {
 	uint64_t stale[XSM_XS_BITMAP_WORDS];  /* entries to recount */
 	unsigned n_dirty, n_stale;
 	bool rescan;                /* list /local/domain again */
+	/*
+	 * Told of a domain entering the table (its facts merged the first
+	 * time: added) or leaving it (not listed any more, or its facts say
+	 * it is gone), before it is freed; never by xsm_xs_table_clear().
+	 * May be NULL. The daemon turns these into alerts.
+	 */
+	void (*on_change)(void *arg, const struct xsm_xs_domain *d, bool added);
+	void *on_change_arg;
 };
 
 /*

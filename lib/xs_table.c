@@ -144,6 +144,13 @@ xsm_xs_take(struct xsm_xs_table *t, bool stale, uint32_t *ids, unsigned max)
 }
 
 static void
+tell(struct xsm_xs_table *t, const struct xsm_xs_domain *d, bool added)
+{
+	if (t->on_change != NULL)
+		t->on_change(t->on_change_arg, d, added);
+}
+
+static void
 domain_remove(struct xsm_xs_table *t, unsigned i)
 {
 	domain_free(&t->dom[i]);
@@ -172,6 +179,7 @@ xsm_xs_table_list(struct xsm_xs_table *t, const uint32_t *ids, unsigned n,
 		uint32_t id = t->dom[i].domid;
 
 		if (!(listed[id / 64] & (1ULL << (id % 64)))) {
+			tell(t, &t->dom[i], false);
 			domain_remove(t, i);
 			gone++;
 		}
@@ -306,6 +314,7 @@ xsm_xs_table_merge(struct xsm_xs_table *t, const struct xsm_xs_facts *f,
 	if (!f->exists) {
 		if (!found)
 			return 0;
+		tell(t, &t->dom[i], false);
 		domain_remove(t, i);
 		return 1;
 	}
@@ -330,6 +339,8 @@ xsm_xs_table_merge(struct xsm_xs_table *t, const struct xsm_xs_facts *f,
 		d->entries = f->entries;
 		changed = true;
 	}
+	if (!found)
+		tell(t, d, true);
 	return changed ? 1 : 0;
 }
 

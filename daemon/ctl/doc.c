@@ -377,7 +377,7 @@ parse_logfs(struct vctx *v, yajl_val obj, struct ctl_logfs *l)
 		l->growth_status = get_str(v, o, "logfs.growth", "status",
 		    false);
 	}
-	l->deleted_bytes = l->deleted_count = -1;
+	l->deleted_bytes = l->deleted_count = l->deleted_unreadable = -1;
 	o = get_obj(v, obj, "logfs", "deleted_open", false);
 	if (o != NULL) {
 		l->deleted_bytes = get_int(v, o, "logfs.deleted_open",
@@ -386,6 +386,8 @@ parse_logfs(struct vctx *v, yajl_val obj, struct ctl_logfs *l)
 		    "count", false, 0);
 		l->deleted_error = get_str(v, o, "logfs.deleted_open",
 		    "error", false);
+		l->deleted_unreadable = get_int(v, o, "logfs.deleted_open",
+		    "unreadable", false, 0);
 	}
 	l->samples = get_int(v, obj, "logfs", "samples", false, 0);
 	l->events = get_int(v, obj, "logfs", "events", false, 0);

@@ -36,6 +36,7 @@ enum ctl_cmd {
 	CTL_CMD_VERSION,
 	CTL_CMD_RELOAD,
 	CTL_CMD_DOMAINS,
+	CTL_CMD_WATCH,            /* a stream: watch.c, not ctl_doc_parse */
 };
 
 /* The fields every check has, in status and in show. */
@@ -80,6 +81,7 @@ struct ctl_logfs {
 	int64_t ttf_s;            /* -1: no prediction */
 	const char *growth_status;
 	int64_t deleted_bytes, deleted_count;
+	int64_t deleted_unreadable;   /* processes whose fds were unreadable, -1 */
 	const char *deleted_error;
 	int64_t samples, events;
 	bool has_scan;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "alert_doc.h"
 #include "doc.h"
 
 struct ctl_out_opts {
@@ -24,7 +25,17 @@ struct output {
 	void (*domains)(const struct ctl_doc *d, const struct ctl_out_opts *o);
 	/* ping, version and reload: d->cmd says which. */
 	void (*simple)(const struct ctl_doc *d, const struct ctl_out_opts *o);
+	/* watch: the stream's acknowledgement, then each alert (watch.c
+	 * flushes stdout after every call). */
+	void (*subscribed)(const struct ctl_alert *a,
+	    const struct ctl_out_opts *o);
+	void (*alert)(const struct ctl_alert *a, const struct ctl_out_opts *o);
 };
+
+/* The text printers of watch (watch_text.c). */
+void ctl_text_subscribed(const struct ctl_alert *a,
+    const struct ctl_out_opts *o);
+void ctl_text_alert(const struct ctl_alert *a, const struct ctl_out_opts *o);
 
 extern const struct output ctl_output_text;
 extern const struct output ctl_output_json;

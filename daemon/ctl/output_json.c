@@ -15,10 +15,20 @@ json_print(const struct ctl_doc *d, const struct ctl_out_opts *o)
 	putchar('\n');
 }
 
+/* Each stream line as received: NDJSON in, NDJSON out. */
+static void
+json_line(const struct ctl_alert *a, const struct ctl_out_opts *o)
+{
+	fwrite(a->raw, 1, a->raw_len, stdout);
+	putchar('\n');
+}
+
 const struct output ctl_output_json = {
 	.name = "json",
 	.status = json_print,
 	.show = json_print,
 	.domains = json_print,
 	.simple = json_print,
+	.subscribed = json_line,
+	.alert = json_line,
 };

@@ -245,9 +245,15 @@ put_figures(const struct ctl_logfs *l, const struct ctl_out_opts *o)
 		ctl_put_safe(stdout, l->deleted_error, TEXT_MAX);
 		fputs(")\n", stdout);
 	} else {
-		printf("%s in %" PRId64 " file%s\n",
+		printf("%s in %" PRId64 " file%s",
 		    fmt_size(l->deleted_bytes, b, sizeof(b)),
 		    l->deleted_count, l->deleted_count == 1 ? "" : "s");
+		/* A lower bound: see README, "Installing" (CAP_SYS_PTRACE). */
+		if (l->deleted_unreadable > 0)
+			printf(" or more (%" PRId64 " process%s unreadable)",
+			    l->deleted_unreadable,
+			    l->deleted_unreadable == 1 ? "" : "es");
+		fputc('\n', stdout);
 	}
 	label("last scan:");
 	if (!l->has_scan || l->scan_at == NULL) {
@@ -450,4 +456,6 @@ const struct output ctl_output_text = {
 	.show = text_show,
 	.domains = ctl_show_domains,
 	.simple = text_simple,
+	.subscribed = ctl_text_subscribed,
+	.alert = ctl_text_alert,
 };

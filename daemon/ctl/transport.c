@@ -244,3 +244,156 @@ ctl_transport_request(const char *path, const char *req, int timeout_ms,
 	close(fd);
 	return r;
 }
+
+/* ------------------------------------------------------------------ */
+/* A stream of lines ("subscribe"). */
+
+/* Waits for input: 0, -ETIMEDOUT, -EINTR (a signal: check stop), -errno. */
+static int
+wait_stream(int fd, int ms, const sigset_t *waitmask)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+	int n = ppoll(&pfd, 1, ms < 0 ? NULL : &ts, waitmask);
+
+	if (n > 0)
+		return 0;
+	return n == 0 ? -ETIMEDOUT : -errno;
+}
+
+static int
+stream_too_long(const char *path, size_t max, char *err, size_t errsz)
+{
+	snprintf(err, errsz, "%s: stream line longer than %zu bytes", path,
+	    max);
+	return -EMSGSIZE;
+}
+
+/*
+ * Hands every complete line in acc to fn and keeps the partial rest.
+ * A line is checked before fn sees it: its length, and no NUL inside
+ * (the NUL written over its '\n' ends it).
+ */
+static int
+stream_lines(struct xsm_buf *acc, size_t max, ctl_line_fn *fn, void *ctx,
+    size_t *nlines, const char *path, char *err, size_t errsz)
+{
+	size_t off = 0, n;
+	char *line, *nl;
+	int r = 0;
+
+	while (r == 0 && (nl = memchr(acc->data + off, '\n',
+	    acc->len - off)) != NULL) {
+		line = acc->data + off;
+		n = (size_t)(nl - line);
+		if (n > max)
+			return stream_too_long(path, max, err, errsz);
+		*nl = '\0';
+		if (memchr(line, '\0', n) != NULL) {
+			snprintf(err, errsz, "%s: stream line contains a NUL "
+			    "byte", path);
+			return -EPROTO;
+		}
+		(*nlines)++;
+		r = fn(line, n, ctx);
+		off += n + 1;
+	}
+	xsm_buf_consume(acc, off);
+	/* With r == 0 no '\n' is left: the rest is one partial line. */
+	if (r == 0 && acc->len > max)
+		return stream_too_long(path, max, err, errsz);
+	return r;
+}
+
+/* recv() returned 0: the daemon ended the stream (or never began it). */
+static int
+stream_closed(const char *path, size_t nlines, size_t partial, char *err,
+    size_t errsz)
+{
+	if (partial > 0)
+		snprintf(err, errsz, "%s: stream ended in mid-line (%zu "
+		    "bytes)", path, partial);
+	else if (nlines == 0)
+		snprintf(err, errsz, "%s: connection closed without a reply",
+		    path);
+	else
+		snprintf(err, errsz, "%s: xsmond closed the stream", path);
+	return partial > 0 ? -EPROTO : -ECONNRESET;
+}
+
+static int
+stream_read(int fd, const char *path, int timeout_ms, size_t max,
+    const sigset_t *waitmask, volatile sig_atomic_t *stop,
+    ctl_line_fn *fn, void *ctx, char *err, size_t errsz)
+{
+	uint64_t deadline = mono_ms() + (uint64_t)timeout_ms;
+	char chunk[CHUNK];
+	struct xsm_buf acc;
+	size_t nlines = 0;
+	ssize_t n;
+	int r = 0;
+
+	/* Room for one whole line and a chunk behind it. */
+	xsm_buf_init(&acc, max + 1 + sizeof(chunk));
+	while (r == 0) {
+		if (*stop) {
+			r = 1;
+			break;
+		}
+		n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+		if (n > 0) {
+			if (xsm_buf_append(&acc, chunk, (size_t)n) < 0) {
+				snprintf(err, errsz, "out of memory");
+				r = -ENOMEM;
+			} else {
+				r = stream_lines(&acc, max, fn, ctx, &nlines,
+				    path, err, errsz);
+			}
+			continue;
+		}
+		if (n == 0) {
+			r = stream_closed(path, nlines, acc.len, err, errsz);
+			break;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			r = -errno;
+			snprintf(err, errsz, "%s: read: %s", path, strerror(-r));
+			break;
+		}
+		/* Only the acknowledgement is due by a deadline: alerts come
+		 * when something changes, maybe never. */
+		r = wait_stream(fd, nlines > 0 ? -1 : remaining_ms(deadline),
+		    waitmask);
+		if (r == -EINTR)
+			r = 0;
+		else if (r == -ETIMEDOUT)
+			snprintf(err, errsz, "%s: no reply within %d ms", path,
+			    timeout_ms);
+		else if (r < 0)
+			snprintf(err, errsz, "%s: poll: %s", path, strerror(-r));
+	}
+	xsm_buf_free(&acc);
+	return r;
+}
+
+int
+ctl_transport_stream(const char *path, const char *req, int timeout_ms,
+    size_t max, const sigset_t *waitmask, volatile sig_atomic_t *stop,
+    ctl_line_fn *fn, void *ctx, char *err, size_t errsz)
+{
+	uint64_t deadline = mono_ms() + (uint64_t)timeout_ms;
+	int fd, r;
+
+	fd = open_socket(path, deadline, err, errsz);
+	if (fd < 0)
+		return fd;
+	r = send_line(fd, path, req, deadline, err, errsz);
+	/* A refusal ("busy") may be queued behind a failed send. */
+	if (r == 0 || r == -EPIPE || r == -ECONNRESET)
+		r = stream_read(fd, path, remaining_ms(deadline), max,
+		    waitmask, stop, fn, ctx, err, errsz);
+	close(fd);
+	return r;
+}

@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include "doc.h"
+#include "export.h"
 #include "output.h"
 #include "proto.h"
 #include "transport.h"
+#include "watch.h"
 
 #define DEFAULT_SOCKET "/run/xsmond/xsmond.sock"
 #define EXIT_UNKNOWN ((int)XSM_UNKNOWN)
@@ -29,6 +31,8 @@ struct ctl_req {
 	enum ctl_cmd cmd;
 	char check[XSM_CHECK_NAME_MAX + 1];
 	char line[64];
+	const char *export;       /* "check" or "metrics" (export.h) */
+	const char *textfile;     /* metrics --textfile DIR */
 };
 
 static void
@@ -36,6 +40,9 @@ usage(FILE *f, bool full)
 {
 	fputs("usage: xsmonctl [-s PATH] [--json|-j] [--no-color] "
 	    "[status | show CHECK | domains | ping | version | reload]\n"
+	    "       xsmonctl [-s PATH] [--json|-j] [--no-color] watch\n"
+	    "       xsmonctl [-s PATH] check [CHECK]\n"
+	    "       xsmonctl [-s PATH] metrics [--textfile DIR]\n"
 	    "       xsmonctl -h | -V\n", f);
 	if (!full)
 		return;
@@ -46,6 +53,16 @@ usage(FILE *f, bool full)
 	    "  ping          is xsmond answering?\n"
 	    "  version       client and daemon versions\n"
 	    "  reload        reload xsmond's config (root only)\n"
+	    "  watch         print alerts live, one line each, until "
+	    "interrupted\n"
+	    "                (exit 0), or 3 if xsmond goes away or cuts "
+	    "it off;\n"
+	    "                --json prints the NDJSON lines as received\n"
+	    "  check [CHECK] one Nagios/Icinga plugin line with perfdata "
+	    "(NRPE)\n"
+	    "  metrics       Prometheus text exposition format\n"
+	    "    --textfile DIR  write DIR/xsmon.prom atomically instead "
+	    "(node_exporter)\n"
 	    "  -s PATH       socket (default $XSMOND_SOCKET, else "
 	    "/run/xsmond/xsmond.sock)\n"
 	    "  -j, --json    print the daemon's JSON document\n"
@@ -70,6 +87,7 @@ parse_command(int argc, char **argv, struct ctl_req *req)
 		{ "version", CTL_CMD_VERSION, 0 },
 		{ "reload", CTL_CMD_RELOAD, 0 },
 		{ "domains", CTL_CMD_DOMAINS, 0 },
+		{ "watch", CTL_CMD_WATCH, 0 },
 	};
 	const char *word = argc > 0 ? argv[0] : "status";
 
@@ -100,6 +118,66 @@ parse_command(int argc, char **argv, struct ctl_req *req)
 	ctl_put_safe(stderr, word, 64);
 	fputc('\n', stderr);
 	return -EINVAL;
+}
+
+/*
+ * check [CHECK] and metrics [--textfile DIR] (export.h): 1 when argv is
+ * one of them, 0 when it is not, -EINVAL after a message.
+ */
+static int
+parse_export(int argc, char **argv, struct ctl_req *req)
+{
+	if (argc > 0 && strcmp(argv[0], "check") == 0) {
+		if (argc > 2) {
+			fputs("xsmonctl: check takes at most a check name\n",
+			    stderr);
+			return -EINVAL;
+		}
+		if (argc == 2 && !xsm_proto_check_name(argv[1],
+		    strlen(argv[1]))) {
+			fprintf(stderr, "xsmonctl: a check name is 1 to %d "
+			    "of [a-z0-9_-]\n", XSM_CHECK_NAME_MAX);
+			return -EINVAL;
+		}
+		if (argc == 2)
+			xsm_strlcpy(req->check, argv[1], sizeof(req->check));
+		req->export = "check";
+		return 1;
+	}
+	if (argc == 0 || strcmp(argv[0], "metrics") != 0)
+		return 0;
+	if (argc == 3 && strcmp(argv[1], "--textfile") == 0 && *argv[2])
+		req->textfile = argv[2];
+	else if (argc == 2 && strncmp(argv[1], "--textfile=", 11) == 0 &&
+	    argv[1][11] != '\0')
+		req->textfile = argv[1] + 11;
+	else if (argc != 1) {
+		fputs("xsmonctl: metrics takes only --textfile DIR\n", stderr);
+		return -EINVAL;
+	}
+	req->export = "metrics";
+	return 1;
+}
+
+/*
+ * "xsmonctl watch --json" reads naturally, so watch also takes the
+ * output options after its word; the rest is left for parse_command()
+ * to refuse. Returns the new argc.
+ */
+static int
+watch_options(int argc, char **argv, int word, struct ctl_opts *o)
+{
+	int n = word + 1;
+
+	for (int i = word + 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			o->json = true;
+		else if (strcmp(argv[i], "--no-color") == 0)
+			o->no_color = true;
+		else
+			argv[n++] = argv[i];
+	}
+	return n;
 }
 
 /*
@@ -144,7 +222,12 @@ parse_args(int argc, char **argv, struct ctl_opts *o, struct ctl_req *req)
 			return EXIT_UNKNOWN;
 		}
 	}
-	if (parse_command(argc - optind, argv + optind, req) < 0) {
+	if (optind < argc && strcmp(argv[optind], "watch") == 0)
+		argc = watch_options(argc, argv, optind, o);
+	c = parse_export(argc - optind, argv + optind, req);
+	if (c == 0)
+		c = parse_command(argc - optind, argv + optind, req);
+	if (c < 0) {
 		usage(stderr, false);
 		return EXIT_UNKNOWN;
 	}
@@ -162,6 +245,19 @@ print_error(const char *prefix, const char *a, const char *b)
 		ctl_put_safe(stderr, b, 512);
 	}
 	fputc('\n', stderr);
+}
+
+/* watch: the stream printed live (watch.c), with the same output pick. */
+static int
+run_watch(const struct ctl_opts *o)
+{
+	struct ctl_out_opts oo = {
+		.color = !o->json && !o->no_color &&
+		    getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO),
+	};
+
+	return ctl_watch(o->socket, o->json ? &ctl_output_json :
+	    &ctl_output_text, &oo);
 }
 
 /* Prints a validated reply; returns the exit code it stands for. */
@@ -211,6 +307,12 @@ main(int argc, char **argv)
 	code = parse_args(argc, argv, &o, &req);
 	if (code >= 0)
 		return code;
+	if (req.export != NULL)
+		return strcmp(req.export, "check") == 0 ?
+		    ctl_run_check(o.socket, req.check[0] ? req.check : NULL) :
+		    ctl_run_metrics(o.socket, req.textfile);
+	if (req.cmd == CTL_CMD_WATCH)
+		return run_watch(&o);
 	xsm_buf_init(&reply, 0);
 	r = ctl_transport_request(o.socket, req.line, CTL_TIMEOUT_MS, &reply,
 	    err, sizeof(err));

@@ -127,6 +127,10 @@ bench_dom0() {
 	demo=$BENCH_T/dom0 top=$BENCH_TOP build=$BENCH_BUILD
 	xsmond=$XSMOND xsmonctl=$XSMONCTL sock=$BENCH_T/run/xsmond.sock
 	mkdir -p "$demo/var/log"
+	# rsyslogd's impstats at the shipped snippet's interval, not the
+	# demo's 1 s: every update wakes xsmond's stats follower.
+	demo_rs_impstats_interval=$(sed -n 's/.*interval="\([0-9]*\)".*/\1/p' \
+		"$BENCH_TOP/conf/rsyslog.d/10-xsmon-impstats.conf")
 	for s in xenstore rsyslog nics; do
 		# shellcheck source=/dev/null
 		. "$BENCH_TOP/scripts/demo.d/$s.sh"

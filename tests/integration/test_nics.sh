@@ -72,10 +72,16 @@ ip link set eth1 master br1
 check "eth1 joins br1" nwait 5 "ifc('eth1')['master']" br1
 ip link set eth1 nomaster
 check "eth1 leaves br1" nwait 5 "ifc('eth1')['master']" None
-sleep 0.5
-check "nomaster does not delete eth1 (same ifindex, address kept)" nq_is \
-	"ifc('eth1')['ifindex'], ifc('eth1')['addresses'], ifc('eth1')['carrier'], 'deleted' in d['reason']" \
-	"($idx, ['10.0.1.5/24'], True, False)"
+# IPv4 only: the kernel may add eth1's IPv6 link-local address at any
+# moment after the earlier down/up (addrconf), which is not the point.
+# The carrier may take a moment to settle after leaving the bridge.
+nomaster_expr="ifc('eth1')['ifindex'], [a for a in ifc('eth1')['addresses'] if ':' not in a], ifc('eth1')['carrier'], 'deleted' in d['reason']"
+if nwait 3 "$nomaster_expr" "($idx, ['10.0.1.5/24'], True, False)"; then
+	ok "nomaster does not delete eth1 (same ifindex, address kept)"
+else
+	not_ok "nomaster does not delete eth1 (same ifindex, address kept)"
+	echo "# got: $(nq "$nomaster_expr")"
+fi
 check "no edge for eth1 on master/nomaster" nq_is "ifc('eth1')['transitions']" "$tbefore"
 check "AF_BRIDGE messages counted, not as bad" nq_is "d['foreign_messages'] > 0, d['bad_messages']" "(True, 0)"
 ip link del br1

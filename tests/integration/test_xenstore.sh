@@ -42,6 +42,11 @@ check "entries counted" wait_xjs 5 "$S" domains "dom(d,5)['entries'] > 20" True
 check "idle threads: main + libxenstore's reader" test "$(threads_of "$XSMOND_PID")" -le 2
 echo "# idle threads: $(threads_of "$XSMOND_PID")"
 
+# The alerts of what follows, as a subscriber sees them.
+"$XSMONCTL" -s "$S" watch --json >"$T/watch.out" 2>"$T/watch.err" &
+PIDS+=("$!")
+wait_for 5 grep -q '"subscribed":true' "$T/watch.out"
+
 # A new domain appears, keys change, a device gets stuck.
 xs_domain 7 db-01
 check "domain 7 appears" wait_xjs 5 "$S" domains "dom(d,7)['name']" db-01
@@ -66,6 +71,29 @@ xs_domain_gone 7
 check "domain 7 disappears" wait_xjs 5 "$S" domains "dom(d,7)" None
 check "domains_count back to 2" wait_json 5 "$S" status \
     "d['checks']['xenstore']['domains_count']" 2
+
+# domain_alerts: domain 7's alerts, "event old->new name" in seq order.
+domain_alerts() {
+	python3 -c '
+import json, sys
+seqs = []
+out = []
+for line in open(sys.argv[1]):
+    a = json.loads(line)
+    if "event" not in a:
+        continue
+    seqs.append(a["seq"])
+    if a["subject"] == "domain 7":
+        f = a["figures"]
+        out.append("%s %s->%s %s %d" % (a["event"], a["old"], a["new"], f["name"], f["domid"]))
+assert seqs == sorted(seqs), seqs
+print("; ".join(out))' "$T/watch.out"
+}
+want="xsmon.domain.introduced unknown->ok db-01 7; xsmon.domain.warning ok->warning db-02 7"
+want="$want; xsmon.domain.recovered warning->ok db-02 7; xsmon.domain.released ok->ok db-02 7"
+check "domain alerts: introduced, stuck, recovered, released, in seq order" \
+    wait_for 3 test "$(domain_alerts)" = "$want"
+echo "# domain 7's alerts: $(domain_alerts)"
 
 # kill -9: seen at once, reconnect and resync after a restart.
 xs_kill

@@ -55,6 +55,7 @@ START_TEST(every_request)
 		{ "reload", XSM_REQ_RELOAD },
 		{ "help", XSM_REQ_HELP },
 		{ "domains", XSM_REQ_DOMAINS },
+		{ "subscribe", XSM_REQ_SUBSCRIBE },
 	};
 	struct xsm_request req;
 	const char *code = "x";
@@ -337,7 +338,27 @@ START_TEST(help_text)
 
 	ck_assert_ptr_nonnull(h);
 	ck_assert_ptr_nonnull(strstr(h, "show CHECK"));
+	ck_assert_ptr_nonnull(strstr(h, "subscribe"));
 	ck_assert_ptr_null(strchr(h, '\n'));
+}
+END_TEST
+
+/* subscribe is a bare word like status: no argument, exact case. */
+START_TEST(subscribe_grammar)
+{
+	struct xsm_request req;
+	const char *code = "x";
+
+	ck_assert_int_eq(parse("subscribe\r", &req, &code), 0);
+	ck_assert_int_eq(req.type, XSM_REQ_SUBSCRIBE);
+	ck_assert_ptr_null(code);
+	EXPECT("subscribe nics", XSM_ECODE_USAGE);
+	EXPECT("subscribe ", XSM_ECODE_USAGE);
+	EXPECT(" subscribe", XSM_ECODE_USAGE);
+	EXPECT("Subscribe", XSM_ECODE_UNKNOWN);
+	EXPECT("subscribed", XSM_ECODE_UNKNOWN);
+	EXPECT("subscrib", XSM_ECODE_UNKNOWN);
+	expect_code("subscribe\0", 10, XSM_ECODE_BAD_REQUEST);
 }
 END_TEST
 
@@ -361,6 +382,7 @@ proto_suite(void)
 	tcase_add_test(tc, frame_many);
 	tcase_add_test(tc, frame_cap);
 	tcase_add_test(tc, help_text);
+	tcase_add_test(tc, subscribe_grammar);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -37,6 +37,8 @@ fixed_state(struct xsm_state *st)
 	v->last.inodes_avail = 260910;
 	v->used_pct = 85.0;
 	v->inodes_used_pct = 0.5;
+	v->warning = v->inodes_warning = 80;
+	v->critical = v->inodes_critical = 90;
 	v->bytes_status = XSM_WARNING;
 	v->rate_valid = true;
 	v->rate_bps = 1234.5;

@@ -140,6 +140,49 @@ START_TEST(test_edge_queue_overflow_keeps_newest)
 }
 END_TEST
 
+/* What a full queue hands over: the daemon's publish step drains it. */
+struct drained {
+	struct xsm_state *st;
+	unsigned calls;
+	uint64_t last_seq;
+	unsigned edges;
+};
+
+static void
+drain(void *arg)
+{
+	struct drained *dr = arg;
+	struct xsm_edge e;
+
+	dr->calls++;
+	while (xsm_state_pop_edge(dr->st, &e)) {
+		ck_assert_uint_eq(e.seq, dr->last_seq + 1);  /* in order */
+		dr->last_seq = e.seq;
+		dr->edges++;
+	}
+}
+
+START_TEST(test_edge_queue_full_is_drained_not_dropped)
+{
+	struct xsm_state st;
+	struct drained dr = { .st = &st };
+	unsigned burst = 5 * XSM_EDGE_QUEUE + 3;
+
+	xsm_state_init(&st);
+	st.edge_full = drain;
+	st.edge_full_arg = &dr;
+	xsm_state_register(&st, XSM_CHECK_LOGFS, 0);
+	for (unsigned i = 0; i < burst; i++)
+		xsm_state_apply(&st, XSM_CHECK_LOGFS,
+		    i % 2 ? XSM_WARNING : XSM_OK, "flip", (uint64_t)i + 1);
+	ck_assert_uint_eq(st.edges_dropped, 0);
+	ck_assert_uint_eq(dr.calls, 5);
+	drain(&dr);                       /* the publish step's own turn */
+	ck_assert_uint_eq(dr.edges, burst);
+	ck_assert_uint_eq(dr.last_seq, burst);
+}
+END_TEST
+
 START_TEST(test_overall)
 {
 	struct xsm_state st;
@@ -263,6 +306,7 @@ main(void)
 	tcase_add_test(tc, test_register_apply_edges);
 	tcase_add_test(tc, test_long_reason_is_stable);
 	tcase_add_test(tc, test_edge_queue_overflow_keeps_newest);
+	tcase_add_test(tc, test_edge_queue_full_is_drained_not_dropped);
 	tcase_add_test(tc, test_overall);
 	tcase_add_test(tc, test_buf_cap);
 	tcase_add_test(tc, test_buf_edges);

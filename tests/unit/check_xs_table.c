@@ -112,6 +112,52 @@ START_TEST(test_list_and_merge)
 }
 END_TEST
 
+/* What the daemon is told: "+7 seven" added, "-3 three" gone. */
+static char told[256];
+
+static void
+on_change(void *arg, const struct xsm_xs_domain *d, bool added)
+{
+	size_t n = strlen(told);
+
+	(void)arg;
+	snprintf(told + n, sizeof(told) - n, "%s%c%u %s", n ? " " : "",
+	    added ? '+' : '-', d->domid, d->name);
+}
+
+START_TEST(test_on_change)
+{
+	struct xsm_xs_table *t = xsm_xs_table_new(100);
+	struct xsm_xs_facts f;
+	uint32_t listed[] = { 0, 3, 7 };
+
+	told[0] = '\0';
+	t->on_change = on_change;
+	ck_assert_uint_eq(xsm_xs_table_list(t, listed, 3, false), 0);
+	ck_assert_str_eq(told, "");              /* listed only: no facts yet */
+	f = facts(7, "seven");
+	xsm_xs_table_merge(t, &f, W0, M0);
+	f = facts(3, "three");
+	xsm_xs_table_merge(t, &f, W0, M0);
+	f = facts(3, "three");
+	f.target_kib = 2048;
+	xsm_xs_table_merge(t, &f, W0, M0);      /* a change: not told */
+	ck_assert_str_eq(told, "+7 seven +3 three");
+	xsm_xs_facts_init(&f, 3);                /* its facts: gone */
+	xsm_xs_table_merge(t, &f, W0, M0);
+	xsm_xs_facts_init(&f, 9);                /* never known: nothing */
+	xsm_xs_table_merge(t, &f, W0, M0);
+	ck_assert_uint_eq(xsm_xs_table_list(t, listed, 1, false), 1);
+	ck_assert_str_eq(told, "+7 seven +3 three -3 three -7 seven");
+	f = facts(5, "five");
+	xsm_xs_table_merge(t, &f, W0, M0);
+	told[0] = '\0';
+	xsm_xs_table_clear(t);                   /* a reconnect: not told */
+	ck_assert_str_eq(told, "");
+	xsm_xs_table_free(t);
+}
+END_TEST
+
 START_TEST(test_table_full)
 {
 	struct xsm_xs_table *t = xsm_xs_table_new(2);
@@ -429,6 +475,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_marks_and_take);
 	tcase_add_test(tc, test_list_and_merge);
+	tcase_add_test(tc, test_on_change);
 	tcase_add_test(tc, test_table_full);
 	tcase_add_test(tc, test_device_stuck);
 	tcase_add_test(tc, test_quota);

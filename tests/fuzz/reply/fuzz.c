@@ -20,6 +20,8 @@
 #include "../../../daemon/ctl/show_nics.c"
 #include "../../../daemon/ctl/show_rsyslog.c"
 #include "../../../daemon/ctl/show_xenstore.c"
+#include "../../../daemon/ctl/alert_doc.c"
+#include "../../../daemon/ctl/watch_text.c"
 
 #include <stdlib.h>
 
@@ -74,6 +76,32 @@ check_doc(const struct ctl_doc *d)
 		check_safe(d->checks[i].name, NAME_MAX_SHOWN);
 	if (d->logfs.files.n > 0)
 		check_safe(d->logfs.files.row[0].path, 5);
+}
+
+/* A line of an alert stream as watch.c handles it. */
+static void
+one_stream(bool first, const char *line, size_t len, bool color)
+{
+	const struct ctl_out_opts o = { .color = color };
+	struct ctl_alert a;
+	FILE *real = stdout;
+	char err[512];
+	int r;
+
+	r = ctl_alert_parse(&a, first, line, len, err, sizeof(err));
+	stdout = devnull;
+	if (r < 0)
+		ctl_put_safe(stdout, err, 512);
+	else if (a.kind == CTL_STREAM_ALERT)
+		ctl_output_text.alert(&a, &o);
+	else if (a.kind == CTL_STREAM_ERROR)
+		ctl_put_safe(stdout, a.err_message, 512);
+	stdout = real;
+	if (r < 0)
+		ASSERT(err[0] != '\0');
+	else if (a.kind == CTL_STREAM_ALERT)
+		check_safe(a.reason, 16);
+	ctl_alert_free(&a);
 }
 
 /* What xsmonctl's main does with the reply to cmd, stdout on /dev/null. */
@@ -138,6 +166,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	one(CTL_CMD_PING, NULL, line, size, false);
 	one(CTL_CMD_VERSION, NULL, line, size, false);
 	one(CTL_CMD_RELOAD, NULL, line, size, false);
+	one_stream(true, line, size, false);
+	one_stream(false, line, size, size & 8);
 	free(line);
 	return 0;
 }
