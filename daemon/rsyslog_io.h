@@ -22,6 +22,14 @@ int xsmd_rs_pidfile_read(const char *path);
 /* Reads and parses /proc/PID/stat. -ENOENT when the process is gone. */
 int xsmd_rs_proc_read(int pid, struct xsm_proc_stat *ps);
 
+/*
+ * The oldest live (not zombie) process named comm, found by reading
+ * every /proc/PID/stat: for an rsyslogd that writes no pid file (Debian
+ * under systemd runs it with -iNONE). Returns its pid with *ps filled,
+ * or -ENOENT.
+ */
+int xsmd_rs_proc_find(const char *comm, struct xsm_proc_stat *ps);
+
 /* pidfd_open(2): an fd that polls readable when pid exits, or -errno
  * (-ENOSYS on kernels before 5.3, or when the libc does not know it). */
 int xsmd_rs_pidfd_open(int pid);

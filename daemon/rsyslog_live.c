@@ -19,8 +19,9 @@
 
 #define NOT_FOUND_POLL_SEC 60.0
 
+/* Upstream's, then EL7's (XCP-ng 8.x: rsyslog 8.24 writes syslogd.pid). */
 static const char *const default_pidfiles[] = {
-	"/run/rsyslogd.pid", "/var/run/rsyslogd.pid",
+	"/run/rsyslogd.pid", "/var/run/rsyslogd.pid", "/var/run/syslogd.pid",
 };
 
 static void
@@ -157,19 +158,24 @@ set_gone(struct rs_watch *w, const char *why)
 	xsm_strlcpy(v->proc_why, why, sizeof(v->proc_why));
 }
 
-/* The pid file in use: configured, or the first default that exists. */
-static void
+/*
+ * The pid file in use: configured, or the first default that exists.
+ * Returns false when none is configured and no default exists: then
+ * rsyslogd is looked for in /proc (see find_unfiled).
+ */
+static bool
 resolve_pidfile(struct rs_watch *w)
 {
 	const char *p = w->cfg.pidfile;
+	bool found = p[0] != '\0';
 
-	if (p[0] == '\0') {
+	if (!found) {
 		p = default_pidfiles[0];
 		for (size_t i = 0; i < sizeof(default_pidfiles) /
-		    sizeof(default_pidfiles[0]); i++) {
+		    sizeof(default_pidfiles[0]) && !found; i++) {
 			if (access(default_pidfiles[i], F_OK) == 0) {
 				p = default_pidfiles[i];
-				break;
+				found = true;
 			}
 		}
 	}
@@ -177,7 +183,35 @@ resolve_pidfile(struct rs_watch *w)
 		piddir_watch(w, false);
 		xsm_strlcpy(w->live.pidfile, p, sizeof(w->live.pidfile));
 	}
-	xsm_strlcpy(rs_view(w)->pidfile, p, sizeof(rs_view(w)->pidfile));
+	xsm_strlcpy(rs_view(w)->pidfile, found ? p : "",
+	    sizeof(rs_view(w)->pidfile));
+	return found;
+}
+
+/*
+ * No pid file anywhere (Debian's rsyslog.service runs rsyslogd -iNONE):
+ * the one already known if it still lives, else the oldest rsyslogd in
+ * /proc. Returns its pid, or -ENOENT with why set.
+ */
+static int
+find_unfiled(struct rs_watch *w, uint64_t *starttime, char *why, size_t size)
+{
+	struct xsm_proc_stat ps;
+	int pid = w->live.pid;
+
+	if (pid > 0 && xsmd_rs_proc_read(pid, &ps) == 0 &&
+	    strcmp(ps.comm, "rsyslogd") == 0 && !xsm_proc_stat_dead(&ps) &&
+	    ps.starttime == w->live.starttime) {
+		*starttime = ps.starttime;
+		return pid;
+	}
+	if ((pid = xsmd_rs_proc_find("rsyslogd", &ps)) > 0) {
+		*starttime = ps.starttime;
+		return pid;
+	}
+	snprintf(why, size, "no pid file (%s, ...) and no rsyslogd in /proc",
+	    default_pidfiles[0]);
+	return -ENOENT;
 }
 
 void
@@ -187,7 +221,17 @@ rs_live_check(struct rs_watch *w)
 	char why[160];
 	int pid, r;
 
-	resolve_pidfile(w);
+	if (!resolve_pidfile(w)) {
+		uint64_t starttime = 0;
+
+		if ((pid = find_unfiled(w, &starttime, why, sizeof(why))) > 0)
+			set_alive(w, pid, starttime);
+		else
+			set_gone(w, why);
+		liveness_arm(w);
+		rs_check(w);
+		return;
+	}
 	pid = xsmd_rs_pidfile_read(w->live.pidfile);
 	if (pid < 0) {
 		snprintf(why, sizeof(why), "pid file %.100s: %s",

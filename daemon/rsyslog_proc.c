@@ -2,6 +2,7 @@
 /* rsyslog_proc.c: rsyslogd's pid file, /proc entry and pidfd. */
 #include <sys/syscall.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -51,6 +52,35 @@ xsmd_rs_proc_read(int pid, struct xsm_proc_stat *ps)
 	if ((n = read_small(path, buf, sizeof(buf))) < 0)
 		return n == -ESRCH ? -ENOENT : (int)n;
 	return xsm_proc_stat_parse(buf, (size_t)n, ps);
+}
+
+int
+xsmd_rs_proc_find(const char *comm, struct xsm_proc_stat *ps)
+{
+	struct xsm_proc_stat cur;
+	struct dirent *de;
+	DIR *proc = opendir("/proc");
+	int best = -ENOENT;
+
+	if (proc == NULL)
+		return -errno;
+	while ((de = readdir(proc)) != NULL) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end != '\0' || pid <= 0 || pid > INT32_MAX)
+			continue;
+		if (xsmd_rs_proc_read((int)pid, &cur) < 0 ||
+		    strcmp(cur.comm, comm) != 0 || xsm_proc_stat_dead(&cur))
+			continue;
+		/* The oldest: the host's own, not a later private one. */
+		if (best < 0 || cur.starttime < ps->starttime) {
+			*ps = cur;
+			best = (int)pid;
+		}
+	}
+	closedir(proc);
+	return best;
 }
 
 int
