@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -244,6 +245,44 @@ spawn(struct xsmd_nics_ovs *o)
 	return 0;
 }
 
+/*
+ * Is ovs-vswitchd running? Its pid file is where ovs-appctl itself looks
+ * (OVS_RUNDIR, as the OVS tools honour it). Installed but not running is
+ * common on a host whose network backend is the Linux bridge: asking
+ * then only fails.
+ */
+static bool
+vswitchd_running(void)
+{
+	const char *dir = getenv("OVS_RUNDIR");
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/ovs-vswitchd.pid",
+	    dir != NULL && *dir != '\0' ? dir : "/var/run/openvswitch");
+	return access(path, F_OK) == 0;
+}
+
+/* An Open vSwitch datapath in the kernel: its ovs-system link or ports. */
+static bool
+datapath_present(const struct xsm_nics_view *v)
+{
+	for (unsigned i = 0; i < v->n_links; i++)
+		if (strcmp(v->links[i].kind, "openvswitch") == 0 ||
+		    strcmp(v->links[i].name, "ovs-system") == 0)
+			return true;
+	return false;
+}
+
+/* No poll: what the state says instead (see poll_now). */
+static void
+not_polled(struct xsmd_nics_ovs *o, const char *state)
+{
+	forget(o->v);
+	set_state(o, state);
+	if (o->changed != NULL)
+		o->changed(o->arg);
+}
+
 static void
 poll_now(struct xsmd_nics_ovs *o)
 {
@@ -253,10 +292,17 @@ poll_now(struct xsmd_nics_ovs *o)
 	if (o->pid > 0)
 		return;   /* the last one is still running */
 	if (access(o->path, X_OK) < 0) {
-		forget(o->v);
-		set_state(o, "absent");
-		if (o->changed != NULL)
-			o->changed(o->arg);
+		not_polled(o, "absent");
+		return;
+	}
+	/*
+	 * Not running: nothing to judge, unless the kernel still has its
+	 * datapath (bridges in use, their daemon dead: a real problem).
+	 */
+	if (!vswitchd_running()) {
+		not_polled(o, datapath_present(o->v) ?
+		    "ovs-vswitchd not running (its datapath is in use)" :
+		    "absent");
 		return;
 	}
 	o->step = XSMD_OVS_BONDS;

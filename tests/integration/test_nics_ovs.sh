@@ -30,6 +30,10 @@ kill_fakes() { local p; for p in $(nics_alive_pids "$OVS"); do kill -9 "$p" 2>/d
 trap 'kill_fakes; cleanup' EXIT
 lines_ge() { (( $(wc -l <"$1") >= $2 )); }
 
+# ovs-vswitchd "runs": its pid file where ovs-appctl looks (OVS_RUNDIR).
+export OVS_RUNDIR=$T/ovsrun
+mkdir -p "$OVS_RUNDIR"
+echo $$ >"$OVS_RUNDIR/ovs-vswitchd.pid"
 nics_conf "$T/c.conf" "management = xenbr0" "ovs_appctl = $OVS" "bond_interval = 60s"
 start_xsmond "$T/c.conf" "$SOCK"
 check "ovs read: bonds and the bridge's uplinks" nwait 5 \
@@ -61,6 +65,17 @@ check "failure logged once" test "$(grep -c '^nics: ovs-appctl bond/show: exit' 
 check "ovs-appctl's stderr not copied into the log" test "$(grep -v '^nics: ' "$T/xsmond.log" | grep -c unixctl)" -eq 0
 rm "$OVS.fail"
 check "recovers" nwait 5 "d['status'], d['ovs']['state'], len(d['ovs']['bonds'])" "('ok', 'ok', 1)"
+
+# Installed but ovs-vswitchd not running (a Linux bridge host), and no
+# OVS datapath in the kernel: not asked, nothing judged, no warning.
+rm "$OVS_RUNDIR/ovs-vswitchd.pid"
+check "vswitchd not running, no datapath: absent, ok" nwait 5 \
+	"d['status'], d['ovs']['state'], d['ovs']['bonds']" "('ok', 'absent', [])"
+n=$(wc -l <"$OVS.calls")
+sleep 2.5
+check "... and ovs-appctl not run (bond_interval 1s)" test "$(wc -l <"$OVS.calls")" -eq "$n"
+echo $$ >"$OVS_RUNDIR/ovs-vswitchd.pid"
+check "vswitchd back: read again" nwait 5 "d['status'], d['ovs']['state'], len(d['ovs']['bonds'])" "('ok', 'ok', 1)"
 
 # Hanging, with a grandchild holding the pipe: killed at the deadline
 # (5 s), process group and all, reaped, and reported.
