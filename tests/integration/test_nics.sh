@@ -17,8 +17,11 @@ nics_reexec "$@"
 SOCK=$T/sock
 nics_dom0
 nics_conf "$T/c.conf" "management = xenbr0" "storage = eth1" \
-	"flap_count = 5" "flap_window = 60s" "flap_quiet = 3s"
+	"flap_count = 8" "flap_window = 5s" "flap_quiet = 3s"
 start_xsmond "$T/c.conf" "$SOCK"
+# Every alert, to explain a failed check (printed at the end if any).
+"$XSMONCTL" -s "$SOCK" watch >"$T/alerts" 2>&1 &
+PIDS+=("$!")
 
 check "starts ok with both roles" nwait 5 "d['status'], d['role_source']" "('ok', 'config')"
 check "reason names both roles and addresses" nq_is "d['reason']" \
@@ -82,7 +85,12 @@ else
 	not_ok "nomaster does not delete eth1 (same ifindex, address kept)"
 	echo "# got: $(nq "$nomaster_expr")"
 fi
-check "no edge for eth1 on master/nomaster" nq_is "ifc('eth1')['transitions']" "$tbefore"
+if nq_is "ifc('eth1')['transitions']" "$tbefore"; then
+	ok "no edge for eth1 on master/nomaster"
+else
+	not_ok "no edge for eth1 on master/nomaster"
+	echo "# eth1's alerts so far:"; grep ' eth1 ' "$T/alerts" | sed 's/^/#   /'
+fi
 check "AF_BRIDGE messages counted, not as bad" nq_is "d['foreign_messages'] > 0, d['bad_messages']" "(True, 0)"
 ip link del br1
 
@@ -95,6 +103,8 @@ ip link set eth1 up; ip link set p1 up; ip addr add 10.0.1.5/24 dev eth1
 check "re-created storage is bound again" nwait 5 "d['status'], ifc('eth1')['ifindex'] != $idx" "('ok', True)"
 
 # Flaps: 20 carrier flaps (40 changes) in 10 s: one flapping episode.
+# (flap_count 8 within 5 s: the earlier steps bounce eth1's carrier a few
+# times too, and must not start an episode of their own on a slow host.)
 before=$(nq "ifc('eth1')['transitions']")
 cbefore=$(jget "$SOCK" status "d['checks']['nics']['transitions']")
 for i in $(seq 20); do
@@ -105,9 +115,9 @@ check "flapping warning with the count" nwait 5 "d['status'], 'is flapping' in i
 during=$(nq "ifc('eth1')['transitions']")
 cduring=$(jget "$SOCK" status "d['checks']['nics']['transitions']")
 echo "# flapping: interface transitions $before -> $during, check $cbefore -> $cduring"
-# Before the 5th change at most 4 carrier edges, then one into flapping.
-check "few edges for 40 carrier changes (interface)" test $((during - before)) -le 5
-check "few edges for 40 carrier changes (check)" test $((cduring - cbefore)) -le 5
+# Before the 8th change at most 7 carrier edges, then one into flapping.
+check "few edges for 40 carrier changes (interface)" test $((during - before)) -le 8
+check "few edges for 40 carrier changes (check)" test $((cduring - cbefore)) -le 8
 sleep 1
 check "no edge while flapping continues to be reported" nq_is "ifc('eth1')['transitions']" "$during"
 check "cleared after flap_quiet" nwait 8 "d['status'], ifc('eth1')['flapping']" "('ok', False)"

@@ -42,13 +42,16 @@ round_trip(const struct xsm_request *req)
 		[XSM_REQ_STATUS] = "status", [XSM_REQ_SHOW] = "show",
 		[XSM_REQ_PING] = "ping", [XSM_REQ_VERSION] = "version",
 		[XSM_REQ_RELOAD] = "reload", [XSM_REQ_HELP] = "help",
+		[XSM_REQ_DOMAINS] = "domains", [XSM_REQ_SUBSCRIBE] = "subscribe",
 	};
 	struct xsm_request again;
 	const char *code;
 	char line[64];
 	size_t n;
 
-	ASSERT((unsigned)req->type <= XSM_REQ_HELP);
+	/* Every request type has a name here: a new one must be added. */
+	ASSERT((unsigned)req->type < sizeof(names) / sizeof(names[0]) &&
+	    names[req->type] != NULL);
 	n = xsm_strlcpy(line, names[req->type], sizeof(line));
 	ASSERT((req->type == XSM_REQ_SHOW) == (req->arg[0] != '\0'));
 	if (req->type == XSM_REQ_SHOW) {
