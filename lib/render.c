@@ -172,6 +172,20 @@ xsm_render_error(const char *code, const char *message, struct xsm_buf *out)
 	return xsm_jsonw_end(&w);
 }
 
+/* {"schema":1,"version":V: how the small replies and the ack start. */
+static int
+open_versioned(struct xsm_jsonw *w, struct xsm_buf *out)
+{
+	int r;
+
+	if ((r = xsm_jsonw_begin(w, out)) < 0)
+		return r;
+	xsm_jsonw_open(w);
+	xsm_jsonw_ku64(w, "schema", XSM_SCHEMA);
+	xsm_jsonw_kstr(w, "version", XSM_VERSION);
+	return 0;
+}
+
 /* {"schema":1,"version":V[,key:true|"ok"]} */
 static int
 render_simple(struct xsm_buf *out, const char *key, const char *str_value)
@@ -179,11 +193,8 @@ render_simple(struct xsm_buf *out, const char *key, const char *str_value)
 	struct xsm_jsonw w;
 	int r;
 
-	if ((r = xsm_jsonw_begin(&w, out)) < 0)
+	if ((r = open_versioned(&w, out)) < 0)
 		return r;
-	xsm_jsonw_open(&w);
-	xsm_jsonw_ku64(&w, "schema", XSM_SCHEMA);
-	xsm_jsonw_kstr(&w, "version", XSM_VERSION);
 	if (key != NULL && str_value == NULL)
 		xsm_jsonw_kbool(&w, key, true);
 	else if (key != NULL)
@@ -204,11 +215,8 @@ xsm_render_subscribed(const char *host, const char *run_id, uint64_t seq,
 	struct xsm_jsonw w;
 	int r;
 
-	if ((r = xsm_jsonw_begin(&w, out)) < 0)
+	if ((r = open_versioned(&w, out)) < 0)
 		return r;
-	xsm_jsonw_open(&w);
-	xsm_jsonw_ku64(&w, "schema", XSM_SCHEMA);
-	xsm_jsonw_kstr(&w, "version", XSM_VERSION);
 	xsm_jsonw_kstr(&w, "host", host);
 	if (run_id != NULL)
 		xsm_jsonw_kstr(&w, "run", run_id);

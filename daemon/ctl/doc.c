@@ -9,75 +9,40 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "doc.h"
-
-struct vctx {
-	char *err;
-	size_t errsz;
-	bool failed;
-};
-
-static void vfail(struct vctx *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Keeps the first problem only: later ones are usually its echoes. */
-static void
-vfail(struct vctx *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (v->failed)
-		return;
-	v->failed = true;
-	va_start(ap, fmt);
-	vsnprintf(v->err, v->errsz, fmt, ap);
-	va_end(ap);
-}
-
-/* The value of key in object obj, or NULL (absent, or obj not an object). */
-static yajl_val
-member(yajl_val obj, const char *key)
-{
-	if (!YAJL_IS_OBJECT(obj))
-		return NULL;
-	for (size_t i = 0; i < obj->u.object.len; i++)
-		if (strcmp(obj->u.object.keys[i], key) == 0)
-			return obj->u.object.values[i];
-	return NULL;
-}
+#include "jval.h"
 
 /*
  * Looks up where.key: NULL when absent or null (an error if required),
  * else the value, which the caller type-checks.
  */
 static yajl_val
-field(struct vctx *v, yajl_val obj, const char *where, const char *key,
+field(struct ctl_jctx *v, yajl_val obj, const char *where, const char *key,
     bool required)
 {
-	yajl_val x = member(obj, key);
+	yajl_val x = ctl_jget(obj, key);
 
 	if (x == NULL || YAJL_IS_NULL(x)) {
 		if (required)
-			vfail(v, "%s%s%s is missing", where, *where ? "." : "",
-			    key);
+			ctl_jfail(v, "%s%s%s is missing", where,
+			    *where ? "." : "", key);
 		return NULL;
 	}
 	return x;
 }
 
 static void
-type_error(struct vctx *v, const char *where, const char *key,
+type_error(struct ctl_jctx *v, const char *where, const char *key,
     const char *want)
 {
-	vfail(v, "%s%s%s is not %s", where, *where ? "." : "", key, want);
+	ctl_jfail(v, "%s%s%s is not %s", where, *where ? "." : "", key, want);
 }
 
 static const char *
-get_str(struct vctx *v, yajl_val obj, const char *where, const char *key,
+get_str(struct ctl_jctx *v, yajl_val obj, const char *where, const char *key,
     bool required)
 {
 	yajl_val x = field(v, obj, where, key, required);
@@ -93,7 +58,7 @@ get_str(struct vctx *v, yajl_val obj, const char *where, const char *key,
 
 /* An integer >= min, or -1 when absent. */
 static int64_t
-get_int(struct vctx *v, yajl_val obj, const char *where, const char *key,
+get_int(struct ctl_jctx *v, yajl_val obj, const char *where, const char *key,
     bool required, int64_t min)
 {
 	yajl_val x = field(v, obj, where, key, required);
@@ -110,7 +75,7 @@ get_int(struct vctx *v, yajl_val obj, const char *where, const char *key,
 
 /* A finite number, or NAN when absent. */
 static double
-get_dbl(struct vctx *v, yajl_val obj, const char *where, const char *key)
+get_dbl(struct ctl_jctx *v, yajl_val obj, const char *where, const char *key)
 {
 	yajl_val x = field(v, obj, where, key, false);
 
@@ -125,7 +90,7 @@ get_dbl(struct vctx *v, yajl_val obj, const char *where, const char *key)
 
 /* A percentage, 0 to 100, or NAN when absent. */
 static double
-get_pct(struct vctx *v, yajl_val obj, const char *where, const char *key)
+get_pct(struct ctl_jctx *v, yajl_val obj, const char *where, const char *key)
 {
 	double d = get_dbl(v, obj, where, key);
 
@@ -138,7 +103,7 @@ get_pct(struct vctx *v, yajl_val obj, const char *where, const char *key)
 
 /* 0 or 1, or -1 when absent. */
 static int
-get_bool(struct vctx *v, yajl_val obj, const char *where, const char *key,
+get_bool(struct ctl_jctx *v, yajl_val obj, const char *where, const char *key,
     bool required)
 {
 	yajl_val x = field(v, obj, where, key, required);
@@ -153,7 +118,7 @@ get_bool(struct vctx *v, yajl_val obj, const char *where, const char *key,
 }
 
 static yajl_val
-get_obj(struct vctx *v, yajl_val obj, const char *where, const char *key,
+get_obj(struct ctl_jctx *v, yajl_val obj, const char *where, const char *key,
     bool required)
 {
 	yajl_val x = field(v, obj, where, key, required);
@@ -166,7 +131,7 @@ get_obj(struct vctx *v, yajl_val obj, const char *where, const char *key,
 }
 
 static yajl_val
-get_arr(struct vctx *v, yajl_val obj, const char *where, const char *key)
+get_arr(struct ctl_jctx *v, yajl_val obj, const char *where, const char *key)
 {
 	yajl_val x = field(v, obj, where, key, false);
 
@@ -178,23 +143,23 @@ get_arr(struct vctx *v, yajl_val obj, const char *where, const char *key)
 }
 
 static enum xsm_status
-get_status(struct vctx *v, yajl_val obj, const char *where)
+get_status(struct ctl_jctx *v, yajl_val obj, const char *where)
 {
 	const char *s = get_str(v, obj, where, "status", true);
 	enum xsm_status st = XSM_UNKNOWN;
 
 	if (s != NULL && xsm_status_parse(s, &st) < 0)
-		vfail(v, "%s%sstatus is not a known status", where,
+		ctl_jfail(v, "%s%sstatus is not a known status", where,
 		    *where ? "." : "");
 	return st;
 }
 
 static void
-parse_check(struct vctx *v, const char *name, yajl_val obj,
+parse_check(struct ctl_jctx *v, const char *name, yajl_val obj,
     const char *where, struct ctl_check *c)
 {
 	if (!YAJL_IS_OBJECT(obj)) {
-		vfail(v, "%s is not an object", where);
+		ctl_jfail(v, "%s is not an object", where);
 		return;
 	}
 	c->name = name;
@@ -207,7 +172,7 @@ parse_check(struct vctx *v, const char *name, yajl_val obj,
 
 /* The fields shared by every document but error, ping and reload. */
 static void
-parse_header(struct vctx *v, struct ctl_doc *d)
+parse_header(struct ctl_jctx *v, struct ctl_doc *d)
 {
 	d->version = get_str(v, d->root, "", "version", true);
 	d->host = get_str(v, d->root, "", "host", true);
@@ -216,7 +181,7 @@ parse_header(struct vctx *v, struct ctl_doc *d)
 }
 
 static void
-parse_status(struct vctx *v, struct ctl_doc *d)
+parse_status(struct ctl_jctx *v, struct ctl_doc *d)
 {
 	yajl_val checks, daemon;
 	char where[64];
@@ -244,7 +209,7 @@ parse_status(struct vctx *v, struct ctl_doc *d)
 
 
 static void
-parse_level(struct vctx *v, yajl_val obj, const char *key,
+parse_level(struct ctl_jctx *v, yajl_val obj, const char *key,
     struct ctl_level *lv)
 {
 	char where[32];
@@ -264,7 +229,7 @@ parse_level(struct vctx *v, yajl_val obj, const char *key,
 }
 
 static void
-parse_file(struct vctx *v, yajl_val o, const char *where, bool growth,
+parse_file(struct ctl_jctx *v, yajl_val o, const char *where, bool growth,
     struct ctl_file *f)
 {
 	f->path = get_str(v, o, where, "path", true);
@@ -274,7 +239,7 @@ parse_file(struct vctx *v, yajl_val o, const char *where, bool growth,
 }
 
 static void
-parse_deleted(struct vctx *v, yajl_val o, const char *where,
+parse_deleted(struct ctl_jctx *v, yajl_val o, const char *where,
     struct ctl_deleted *dl)
 {
 	dl->pid = get_int(v, o, where, "pid", true, 0);
@@ -289,7 +254,7 @@ parse_deleted(struct vctx *v, yajl_val o, const char *where,
  * only counted, so a reply with a million rows costs nothing to print.
  */
 static size_t
-parse_list(struct vctx *v, yajl_val scan, const char *key, size_t *total)
+parse_list(struct ctl_jctx *v, yajl_val scan, const char *key, size_t *total)
 {
 	yajl_val a = get_arr(v, scan, "logfs.scan", key);
 
@@ -298,21 +263,21 @@ parse_list(struct vctx *v, yajl_val scan, const char *key, size_t *total)
 }
 
 static yajl_val
-list_item(struct vctx *v, yajl_val scan, const char *key, size_t i,
+list_item(struct ctl_jctx *v, yajl_val scan, const char *key, size_t i,
     char *where, size_t wsize)
 {
-	yajl_val o = member(scan, key)->u.array.values[i];
+	yajl_val o = ctl_jget(scan, key)->u.array.values[i];
 
 	snprintf(where, wsize, "logfs.scan.%s[%zu]", key, i);
 	if (!YAJL_IS_OBJECT(o)) {
-		vfail(v, "%s is not an object", where);
+		ctl_jfail(v, "%s is not an object", where);
 		return NULL;
 	}
 	return o;
 }
 
 static void
-parse_files(struct vctx *v, yajl_val scan, const char *key,
+parse_files(struct ctl_jctx *v, yajl_val scan, const char *key,
     struct ctl_file *rows, size_t *n, size_t *total)
 {
 	size_t max = parse_list(v, scan, key, total);
@@ -328,7 +293,7 @@ parse_files(struct vctx *v, yajl_val scan, const char *key,
 }
 
 static void
-parse_scan(struct vctx *v, yajl_val scan, struct ctl_logfs *l)
+parse_scan(struct ctl_jctx *v, yajl_val scan, struct ctl_logfs *l)
 {
 	size_t max;
 	char where[64];
@@ -358,7 +323,7 @@ parse_scan(struct vctx *v, yajl_val scan, struct ctl_logfs *l)
 }
 
 static void
-parse_logfs(struct vctx *v, yajl_val obj, struct ctl_logfs *l)
+parse_logfs(struct ctl_jctx *v, yajl_val obj, struct ctl_logfs *l)
 {
 	yajl_val o;
 
@@ -398,7 +363,7 @@ parse_logfs(struct vctx *v, yajl_val obj, struct ctl_logfs *l)
 }
 
 static void
-parse_show(struct vctx *v, struct ctl_doc *d, const char *want)
+parse_show(struct ctl_jctx *v, struct ctl_doc *d, const char *want)
 {
 	const char *name;
 	char where[64];
@@ -408,7 +373,7 @@ parse_show(struct vctx *v, struct ctl_doc *d, const char *want)
 	if (name == NULL)
 		return;
 	if (strcmp(name, want) != 0) {
-		vfail(v, "reply is about another check than %s", want);
+		ctl_jfail(v, "reply is about another check than %s", want);
 		return;
 	}
 	snprintf(where, sizeof(where), "%.40s", name);
@@ -425,7 +390,7 @@ parse_show(struct vctx *v, struct ctl_doc *d, const char *want)
 
 /* The domains reply: the xenstore check's summary and one object each. */
 static void
-parse_domains(struct vctx *v, struct ctl_doc *d)
+parse_domains(struct ctl_jctx *v, struct ctl_doc *d)
 {
 	char where[48];
 
@@ -439,7 +404,7 @@ parse_domains(struct vctx *v, struct ctl_doc *d)
 	d->domains = get_arr(v, d->root, "", "domains");
 	if (d->domains == NULL) {
 		if (!v->failed)
-			vfail(v, "domains is missing");
+			ctl_jfail(v, "domains is missing");
 		return;
 	}
 	for (size_t i = 0; i < d->domains->u.array.len && !v->failed; i++) {
@@ -447,7 +412,7 @@ parse_domains(struct vctx *v, struct ctl_doc *d)
 
 		snprintf(where, sizeof(where), "domains[%zu]", i);
 		if (!YAJL_IS_OBJECT(dom)) {
-			vfail(v, "%s is not an object", where);
+			ctl_jfail(v, "%s is not an object", where);
 			return;
 		}
 		get_int(v, dom, where, "domid", true, 0);
@@ -456,7 +421,7 @@ parse_domains(struct vctx *v, struct ctl_doc *d)
 }
 
 static void
-parse_simple(struct vctx *v, struct ctl_doc *d)
+parse_simple(struct ctl_jctx *v, struct ctl_doc *d)
 {
 	const char *r;
 
@@ -464,7 +429,7 @@ parse_simple(struct vctx *v, struct ctl_doc *d)
 	case CTL_CMD_PING:
 		d->version = get_str(v, d->root, "", "version", false);
 		if (get_bool(v, d->root, "", "pong", true) == 0)
-			vfail(v, "pong is false");
+			ctl_jfail(v, "pong is false");
 		break;
 	case CTL_CMD_VERSION:
 		d->version = get_str(v, d->root, "", "version", true);
@@ -472,7 +437,7 @@ parse_simple(struct vctx *v, struct ctl_doc *d)
 	case CTL_CMD_RELOAD:
 		r = get_str(v, d->root, "", "reload", true);
 		if (r != NULL && strcmp(r, "ok") != 0)
-			vfail(v, "reload is not \"ok\"");
+			ctl_jfail(v, "reload is not \"ok\"");
 		break;
 	default:
 		break;
@@ -481,11 +446,11 @@ parse_simple(struct vctx *v, struct ctl_doc *d)
 
 /* {"error":{"code":...,"message":...}}: a valid answer, not a failure. */
 static void
-parse_error(struct vctx *v, struct ctl_doc *d, yajl_val e)
+parse_error(struct ctl_jctx *v, struct ctl_doc *d, yajl_val e)
 {
 	d->is_error = true;
 	if (!YAJL_IS_OBJECT(e)) {
-		vfail(v, "error is not an object");
+		ctl_jfail(v, "error is not an object");
 		return;
 	}
 	d->err_code = get_str(v, e, "error", "code", true);
@@ -493,47 +458,24 @@ parse_error(struct vctx *v, struct ctl_doc *d, yajl_val e)
 }
 
 static void
-parse_schema(struct vctx *v, struct ctl_doc *d)
+parse_schema(struct ctl_jctx *v, struct ctl_doc *d)
 {
-	yajl_val s = member(d->root, "schema");
+	yajl_val s = ctl_jget(d->root, "schema");
 
 	if (s == NULL)
-		vfail(v, "reply has no schema");
+		ctl_jfail(v, "reply has no schema");
 	else if (!YAJL_IS_INTEGER(s))
-		vfail(v, "schema is not an integer");
+		ctl_jfail(v, "schema is not an integer");
 	else if (YAJL_GET_INTEGER(s) != XSM_SCHEMA)
-		vfail(v, "unsupported schema %lld",
+		ctl_jfail(v, "unsupported schema %lld",
 		    (long long)YAJL_GET_INTEGER(s));
-}
-
-/* Parses the text into d->root; the first line of yajl's error if not. */
-static void
-parse_json(struct vctx *v, struct ctl_doc *d, const char *line, size_t len)
-{
-	char ebuf[256] = "";
-
-	if (ctl_doc_shape(line, len, ebuf, sizeof(ebuf)) < 0) {
-		vfail(v, "%s", ebuf);
-		return;
-	}
-	d->root = yajl_tree_parse(line, ebuf, sizeof(ebuf));
-	if (d->root == NULL) {
-		ebuf[strcspn(ebuf, "\n")] = '\0';
-		vfail(v, "reply is not valid JSON (%s)",
-		    *ebuf ? ebuf : "out of memory");
-		return;
-	}
-	if (!YAJL_IS_OBJECT(d->root))
-		vfail(v, "reply is not a JSON object");
-	else if (ctl_doc_unique_keys(d->root, ebuf, sizeof(ebuf)) < 0)
-		vfail(v, "%s", ebuf);
 }
 
 int
 ctl_doc_parse(struct ctl_doc *doc, enum ctl_cmd cmd, const char *check,
     const char *line, size_t len, char *err, size_t errsz)
 {
-	struct vctx v = { .err = err, .errsz = errsz };
+	struct ctl_jctx v = { .err = err, .errsz = errsz };
 	yajl_val e;
 
 	memset(doc, 0, sizeof(*doc));
@@ -542,10 +484,10 @@ ctl_doc_parse(struct ctl_doc *doc, enum ctl_cmd cmd, const char *check,
 	doc->raw_len = len;
 	doc->status = XSM_UNKNOWN;
 	doc->uptime_s = -1;
-	parse_json(&v, doc, line, len);
+	ctl_jparse(&v, "reply", line, len, &doc->root);
 	if (v.failed)
 		return -EPROTO;
-	e = member(doc->root, "error");
+	e = ctl_jget(doc->root, "error");
 	if (e != NULL)
 		parse_error(&v, doc, e);
 	else

@@ -52,13 +52,6 @@ int ctl_prom_render(const struct ctl_doc *status,
 int ctl_prom_render_down(struct xsm_buf *out);
 
 /*
- * The length of the well-formed UTF-8 sequence at s (1 to 4), or 0 when
- * s does not start one (a stray continuation byte, an overlong form, a
- * surrogate, a sequence cut short by the NUL).
- */
-size_t ctl_utf8_seq(const char *s);
-
-/*
  * Runs "xsmonctl check [CHECK]" and "xsmonctl metrics [--textfile DIR]"
  * against the socket at path (export_run.c); returns the exit code.
  */

@@ -43,40 +43,6 @@ struct perf {
 	bool integer;
 };
 
-size_t
-ctl_utf8_seq(const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n;
-	unsigned lo = 0x80, hi = 0xbf;
-
-	if (s[0] < 0x80)
-		return s[0] != 0;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	/* Overlong forms, surrogates and code points past U+10FFFF. */
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 static void
 put(struct line *l, const char *s, size_t n)
 {
@@ -104,7 +70,7 @@ put_text(struct line *l, const char *s, size_t max)
 	size_t chars = 0, n;
 
 	for (; *s != '\0'; s += n ? n : 1) {
-		n = ctl_utf8_seq(s);
+		n = xsm_utf8_len(s, strnlen(s, 4), 0);
 		if (chars == max - 3 && strlen(s) > 3) {
 			puts_l(l, "...");
 			return;

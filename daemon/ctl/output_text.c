@@ -163,20 +163,13 @@ text_status(const struct ctl_doc *d, const struct ctl_out_opts *o)
 	}
 }
 
-/* "label:" padded to a column, for the key figures of show. */
-static void
-label(const char *l)
-{
-	printf("  %-14s", l);
-}
-
 static void
 put_level(const char *name, const struct ctl_level *lv, bool bytes,
     const struct ctl_out_opts *o)
 {
 	char u[32], a[32], t[32];
 
-	label(name);
+	ctl_put_label(name);
 	if (bytes)
 		printf("%s used, %s avail, %s total",
 		    fmt_size(lv->used, u, sizeof(u)),
@@ -201,7 +194,7 @@ put_growth(const struct ctl_logfs *l, const struct ctl_out_opts *o)
 {
 	char r[32], t[32];
 
-	label("growth:");
+	ctl_put_label("growth:");
 	if (!l->has_growth || isnan(l->rate_bps)) {
 		fputs("n/a (warming up)\n", stdout);
 		return;
@@ -228,10 +221,10 @@ put_figures(const struct ctl_logfs *l, const struct ctl_out_opts *o)
 {
 	char b[32];
 
-	label("path:");
+	ctl_put_label("path:");
 	ctl_put_safe(stdout, l->path, TEXT_MAX);
 	putchar('\n');
-	label("mount point:");
+	ctl_put_label("mount point:");
 	ctl_put_safe(stdout, l->mountpoint, TEXT_MAX);
 	fputs(" (", stdout);
 	ctl_put_safe(stdout, l->fstype, 32);
@@ -239,7 +232,7 @@ put_figures(const struct ctl_logfs *l, const struct ctl_out_opts *o)
 	put_level("bytes:", &l->bytes, true, o);
 	put_level("inodes:", &l->inodes, false, o);
 	put_growth(l, o);
-	label("deleted-open:");
+	ctl_put_label("deleted-open:");
 	if (l->deleted_error != NULL) {
 		fputs("unknown (", stdout);
 		ctl_put_safe(stdout, l->deleted_error, TEXT_MAX);
@@ -255,7 +248,7 @@ put_figures(const struct ctl_logfs *l, const struct ctl_out_opts *o)
 			    l->deleted_unreadable == 1 ? "" : "es");
 		fputc('\n', stdout);
 	}
-	label("last scan:");
+	ctl_put_label("last scan:");
 	if (!l->has_scan || l->scan_at == NULL) {
 		fputs("none yet\n", stdout);
 		return;

@@ -43,7 +43,7 @@ emit_value(struct pctx *p, const char *s)
 	size_t n;
 
 	for (; s != NULL && *s != '\0' && p->err == 0; s += n ? n : 1) {
-		n = ctl_utf8_seq(s);
+		n = xsm_utf8_len(s, strnlen(s, 4), 0);
 		if (*s == '\\')
 			p->err = xsm_buf_append(p->b, "\\\\", 2);
 		else if (*s == '"')

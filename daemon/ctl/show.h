@@ -14,14 +14,16 @@
 
 #include <yajl/yajl_tree.h>
 
+#include "jval.h"
 #include "output.h"
 
+#define CTL_SHOW_TEXT_MAX 200 /* characters of one string in a show printer */
+
 /*
- * Typed reads (show_util.c): NULL, false or -1 when the key is absent
- * or of another type (ctl_jdbl also for a non-finite number); obj may be
- * NULL or not an object.
+ * Typed reads (show_util.c, over ctl_jget() of jval.h): NULL, false or
+ * -1 when the key is absent or of another type (ctl_jdbl also for a
+ * non-finite number); obj may be NULL or not an object.
  */
-yajl_val ctl_jget(yajl_val obj, const char *key);
 const char *ctl_jstr(yajl_val obj, const char *key);
 bool ctl_jint(yajl_val obj, const char *key, int64_t *out);
 bool ctl_jdbl(yajl_val obj, const char *key, double *out);
@@ -31,6 +33,12 @@ yajl_val ctl_jarr(yajl_val obj, const char *key);
 
 /* Spaces from written up to width. */
 void ctl_pad(size_t written, size_t width);
+/* "  label:       ": a key figure's label, padded to its column. */
+void ctl_put_label(const char *l);
+/* obj.key as an integer; "-" when absent or of another type. */
+void ctl_put_jint(yajl_val obj, const char *key);
+/* obj.key through ctl_put_safe(), at most CTL_SHOW_TEXT_MAX characters. */
+void ctl_put_jstr(yajl_val obj, const char *key);
 /* The status word (upper: "WARNING"), coloured when o->color, padded. */
 void ctl_put_status(enum xsm_status s, bool upper, size_t width,
     const struct ctl_out_opts *o);

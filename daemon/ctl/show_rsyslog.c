@@ -8,50 +8,26 @@
 
 #include "show.h"
 
-#define RS_TEXT_MAX 200
 #define RS_ROWS_MAX 32
-
-static void
-rs_label(const char *l)
-{
-	printf("  %-14s", l);
-}
-
-static void
-rs_put_str(yajl_val o, const char *k)
-{
-	ctl_put_safe(stdout, ctl_jstr(o, k), RS_TEXT_MAX);
-}
-
-static void
-rs_put_int(yajl_val o, const char *k)
-{
-	int64_t v;
-
-	if (ctl_jint(o, k, &v))
-		printf("%" PRId64, v);
-	else
-		putchar('-');
-}
 
 static void
 rs_put_process(yajl_val c)
 {
 	int64_t v;
 
-	rs_label("rsyslogd:");
+	ctl_put_label("rsyslogd:");
 	if (ctl_jint(c, "pid", &v))
 		printf("pid %" PRId64 ", started ", v);
 	else
 		fputs("not running, last started ", stdout);
-	rs_put_str(c, "started_at");
+	ctl_put_jstr(c, "started_at");
 	fputs(", restarts ", stdout);
-	rs_put_int(c, "restarts");
+	ctl_put_jint(c, "restarts");
 	fputs(", liveness by ", stdout);
-	rs_put_str(c, "liveness");
+	ctl_put_jstr(c, "liveness");
 	putchar('\n');
-	rs_label("pid file:");
-	rs_put_str(c, "pidfile");
+	ctl_put_label("pid file:");
+	ctl_put_jstr(c, "pidfile");
 	putchar('\n');
 }
 
@@ -61,29 +37,29 @@ rs_put_canary(yajl_val c, const struct ctl_out_opts *o)
 	yajl_val k = ctl_jobj(c, "canary");
 	int64_t v;
 
-	rs_label("canary:");
-	rs_put_str(k, "state");
+	ctl_put_label("canary:");
+	ctl_put_jstr(k, "state");
 	if (ctl_jint(k, "latency_ms", &v))
 		printf(", last delivered in %" PRId64 " ms", v);
 	fputs(", sent ", stdout);
-	rs_put_str(k, "last_sent");
+	ctl_put_jstr(k, "last_sent");
 	fputs(", seen ", stdout);
-	rs_put_str(k, "last_seen");
+	ctl_put_jstr(k, "last_seen");
 	putchar('\n');
-	rs_label("");
+	ctl_put_label("");
 	fputs("to ", stdout);
-	rs_put_str(c, "syslog_socket");
+	ctl_put_jstr(c, "syslog_socket");
 	fputs(": sent ", stdout);
-	rs_put_int(k, "sent");
+	ctl_put_jint(k, "sent");
 	fputs(", delivered ", stdout);
-	rs_put_int(k, "delivered");
+	ctl_put_jint(k, "delivered");
 	fputs(", late ", stdout);
-	rs_put_int(k, "late");
+	ctl_put_jint(k, "late");
 	fputs(", refused ", stdout);
-	rs_put_int(k, "unsent");
+	ctl_put_jint(k, "unsent");
 	putchar('\n');
-	rs_label("own syslog:");
-	rs_put_int(c, "log_dropped");
+	ctl_put_label("own syslog:");
+	ctl_put_jint(c, "log_dropped");
 	fputs(" lines dropped\n", stdout);
 }
 
@@ -107,7 +83,7 @@ rs_put_files(yajl_val c)
 		    ctl_fmt_bytes((double)v, b, sizeof(b)) : "missing");
 		printf("%-10s  ", ctl_jint(f, "age_s", &v) ?
 		    ctl_fmt_age(v, g, sizeof(g)) : "-");
-		rs_put_str(f, "path");
+		ctl_put_jstr(f, "path");
 		putchar('\n');
 	}
 }
@@ -134,7 +110,7 @@ rs_put_actions(yajl_val c)
 		if (!ctl_jint(x, "resumed", &r)) r = -1;
 		printf("  %-10" PRId64 "  %-10" PRId64 "  %-10" PRId64 "  %-10"
 		    PRId64 "  ", p, f, s, r);
-		rs_put_str(x, "name");
+		ctl_put_jstr(x, "name");
 		if (ctl_jbool(x, "suspended_now") == 1)
 			fputs(" (suspended)", stdout);
 		putchar('\n');
@@ -162,7 +138,7 @@ rs_put_queues(yajl_val c)
 		if (!ctl_jint(x, "discarded_nf", &d2)) d2 = 0;
 		printf("  %-10" PRId64 "  %-10" PRId64 "  %-10" PRId64 "  ",
 		    s, f, d1 < 0 ? -1 : d1 + d2);
-		rs_put_str(x, "name");
+		ctl_put_jstr(x, "name");
 		putchar('\n');
 	}
 }
@@ -175,19 +151,19 @@ rs_put_impstats(yajl_val c)
 	int64_t v;
 
 	putchar('\n');
-	rs_label("impstats:");
+	ctl_put_label("impstats:");
 	if (ctl_jstr(s, "path") == NULL) {
 		fputs("not read (impstats = )\n", stdout);
 		return;
 	}
-	rs_put_str(s, "path");
+	ctl_put_jstr(s, "path");
 	printf(", written %s ago, ", ctl_jint(s, "age_s", &v) ?
 	    ctl_fmt_age(v, b, sizeof(b)) : "-");
-	rs_put_int(s, "lines");
+	ctl_put_jint(s, "lines");
 	fputs(" lines, ", stdout);
-	rs_put_int(c, "parse_errors");
+	ctl_put_jint(c, "parse_errors");
 	fputs(" skipped (", stdout);
-	rs_put_int(s, "too_long");
+	ctl_put_jint(s, "too_long");
 	fputs(" too long)\n", stdout);
 }
 

@@ -2,25 +2,13 @@
 /*
  * show_util.c: what every text printer shares: typed reads of a reply's
  * JSON tree (a wrong type reads as absent), the status word in colour,
- * column padding, ages and byte counts.
+ * column padding, labels, fields, ages and byte counts.
  */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "show.h"
-
-yajl_val
-ctl_jget(yajl_val obj, const char *key)
-{
-	if (!YAJL_IS_OBJECT(obj))
-		return NULL;
-	for (size_t i = 0; i < obj->u.object.len; i++)
-		if (strcmp(obj->u.object.keys[i], key) == 0)
-			return obj->u.object.values[i];
-	return NULL;
-}
 
 const char *
 ctl_jstr(yajl_val obj, const char *key)
@@ -82,6 +70,29 @@ ctl_pad(size_t written, size_t width)
 {
 	for (; written < width; written++)
 		putchar(' ');
+}
+
+void
+ctl_put_label(const char *l)
+{
+	printf("  %-14s", l);
+}
+
+void
+ctl_put_jint(yajl_val obj, const char *key)
+{
+	int64_t v;
+
+	if (ctl_jint(obj, key, &v))
+		printf("%" PRId64, v);
+	else
+		putchar('-');
+}
+
+void
+ctl_put_jstr(yajl_val obj, const char *key)
+{
+	ctl_put_safe(stdout, ctl_jstr(obj, key), CTL_SHOW_TEXT_MAX);
 }
 
 static const char *

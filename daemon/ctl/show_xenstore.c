@@ -9,31 +9,7 @@
 
 #include "show.h"
 
-#define XS_TEXT_MAX 200
 #define XS_ROWS_MAX 10
-
-static void
-xs_label(const char *l)
-{
-	printf("  %-14s", l);
-}
-
-static void
-xs_put_int(yajl_val o, const char *k)
-{
-	int64_t v;
-
-	if (ctl_jint(o, k, &v))
-		printf("%" PRId64, v);
-	else
-		putchar('-');
-}
-
-static void
-xs_put_str(yajl_val o, const char *k)
-{
-	ctl_put_safe(stdout, ctl_jstr(o, k), XS_TEXT_MAX);
-}
 
 static void
 xs_put_connection(yajl_val c)
@@ -41,55 +17,55 @@ xs_put_connection(yajl_val c)
 	int v = ctl_jbool(c, "connected");
 	int64_t us;
 
-	xs_label("xenstored:");
-	xs_put_str(c, "path");
+	ctl_put_label("xenstored:");
+	ctl_put_jstr(c, "path");
 	fputs(v == 1 ? ", connected since " : ", not connected", stdout);
 	if (v == 1)
-		xs_put_str(c, "connected_since");
+		ctl_put_jstr(c, "connected_since");
 	if (ctl_jbool(c, "hung") == 1)
 		fputs(", NOT ANSWERING", stdout);
 	putchar('\n');
 	if (ctl_jstr(c, "last_error") != NULL) {
-		xs_label("last error:");
-		xs_put_str(c, "last_error_op");
+		ctl_put_label("last error:");
+		ctl_put_jstr(c, "last_error_op");
 		fputs(": ", stdout);
-		xs_put_str(c, "last_error");
+		ctl_put_jstr(c, "last_error");
 		putchar('\n');
 	}
-	xs_label("probe:");
+	ctl_put_label("probe:");
 	if (ctl_jint(c, "probe_latency_us", &us))
 		printf("%.1f ms", (double)us / 1000);
 	else
 		putchar('-');
 	fputs(", probes ", stdout);
-	xs_put_int(c, "probes");
+	ctl_put_jint(c, "probes");
 	fputs(", reconnects ", stdout);
-	xs_put_int(c, "reconnects");
+	ctl_put_jint(c, "reconnects");
 	putchar('\n');
 }
 
 static void
 xs_put_counts(yajl_val c)
 {
-	xs_label("domains:");
-	xs_put_int(c, "domains_count");
+	ctl_put_label("domains:");
+	ctl_put_jint(c, "domains_count");
 	fputs(", not ok ", stdout);
-	xs_put_int(c, "domains_not_ok_count");
+	ctl_put_jint(c, "domains_not_ok_count");
 	fputs(ctl_jbool(c, "synced") == 1 ? ", synced in " : ", syncing, last sync ",
 	    stdout);
-	xs_put_int(c, "sync_ms");
+	ctl_put_jint(c, "sync_ms");
 	fputs(" ms\n", stdout);
-	xs_label("store:");
-	xs_put_int(c, "entries_total");
+	ctl_put_label("store:");
+	ctl_put_jint(c, "entries_total");
 	fputs(" entries counted, growth ", stdout);
-	xs_put_int(c, "entries_growth");
+	ctl_put_jint(c, "entries_growth");
 	putchar('\n');
-	xs_label("events:");
-	xs_put_int(c, "events");
+	ctl_put_label("events:");
+	ctl_put_jint(c, "events");
 	fputs(" watch events, ", stdout);
-	xs_put_int(c, "reads");
+	ctl_put_jint(c, "reads");
 	fputs(" domain reads, ", stdout);
-	xs_put_int(c, "resyncs");
+	ctl_put_jint(c, "resyncs");
 	fputs(" full resyncs\n", stdout);
 }
 
@@ -115,7 +91,7 @@ xs_put_not_ok(yajl_val c, const struct ctl_out_opts *o)
 		w = ctl_put_safe(stdout, ctl_jstr(d, "name"), 20);
 		ctl_pad(w, 21);
 		ctl_put_status_word(ctl_jstr(d, "status"), 10, o);
-		xs_put_str(d, "reason");
+		ctl_put_jstr(d, "reason");
 		putchar('\n');
 	}
 }

@@ -11,6 +11,7 @@
  * xsmonctl has no library of its own and this harness links only libxsmon
  * (tests/CMakeLists.txt), so the ctl sources are compiled in here.
  */
+#include "../../../daemon/ctl/jval.c"
 #include "../../../daemon/ctl/doc.c"
 #include "../../../daemon/ctl/doc_shape.c"
 #include "../../../daemon/ctl/output_json.c"
