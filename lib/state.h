@@ -76,13 +76,13 @@ struct xsm_edge {
 
 /*
  * Edges queued between two publish steps. An edge is ~1.4 KB (figures),
- * so the ring stays small (90 KB, resident once it has wrapped) and a
- * burst (a resync finding every interface changed, hundreds of domains
- * released at once) is handed to edge_full, which the daemon points at
- * its publish step; only without one, or if it takes nothing, is the
- * oldest edge dropped and counted.
+ * so the ring stays small (22 KB, resident once it has wrapped: xsmond's
+ * idle PSS is ~1 MiB) and a burst (a resync finding every interface
+ * changed, hundreds of domains released at once) is handed to edge_full,
+ * which the daemon points at its publish step; only without one, or if
+ * it takes nothing, is the oldest edge dropped and counted.
  */
-#define XSM_EDGE_QUEUE 64
+#define XSM_EDGE_QUEUE 16
 
 struct xsm_state {
 	struct xsm_check checks[XSM_CHECK__MAX];
