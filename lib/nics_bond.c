@@ -9,30 +9,6 @@
 
 #define LINE_MAX_LEN 256
 
-/*
- * Copies the next line of *p into line (cut to fit, no newline) and
- * advances *p; false at the end of the text.
- */
-static bool
-next_line(const char **p, char *line, size_t size)
-{
-	const char *s = *p, *e;
-	size_t n;
-
-	if (*s == '\0')
-		return false;
-	e = strchr(s, '\n');
-	n = e ? (size_t)(e - s) : strlen(s);
-	*p = e ? e + 1 : s + n;
-	if (n >= size)
-		n = size - 1;
-	memcpy(line, s, n);
-	line[n] = '\0';
-	if (n > 0 && line[n - 1] == '\r')
-		line[n - 1] = '\0';
-	return true;
-}
-
 static char *
 trim(char *s)
 {
@@ -141,7 +117,7 @@ xsm_nics_parse_proc_bonding(const char *text, struct xsm_nics_bond_proc *out)
 	bool in_agg = false;
 
 	memset(out, 0, sizeof(*out));
-	while (next_line(&text, line, sizeof(line)))
+	while (xsm_next_line(&text, line, sizeof(line)))
 		proc_line(out, line, &slave, &in_agg);
 	return out->valid ? 0 : -EINVAL;
 }
@@ -220,7 +196,7 @@ xsm_nics_parse_ovs_bonds(const char *text, struct xsm_nics_ovs_bond *out,
 	bool in_slave = false, any = false;
 
 	*n = 0;
-	while (next_line(&text, line, sizeof(line))) {
+	while (xsm_next_line(&text, line, sizeof(line))) {
 		if (trim(line)[0] != '\0')
 			any = true;
 		if (ovs_header(line, name, sizeof(name))) {
@@ -244,7 +220,7 @@ xsm_nics_inventory_management(const char *text, char *out, size_t size)
 	char line[LINE_MAX_LEN], *v, *e;
 	static const char key[] = "MANAGEMENT_INTERFACE=";
 
-	while (next_line(&text, line, sizeof(line))) {
+	while (xsm_next_line(&text, line, sizeof(line))) {
 		v = trim(line);
 		if (strncmp(v, key, sizeof(key) - 1) != 0)
 			continue;

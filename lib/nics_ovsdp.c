@@ -10,27 +10,6 @@
 
 #define LINE_MAX_LEN 256
 
-/* The next line of *p into line (cut to fit); false at the end. */
-static bool
-line_next(const char **p, char *line, size_t size)
-{
-	const char *s = *p, *e;
-	size_t n;
-
-	if (*s == '\0')
-		return false;
-	e = strchr(s, '\n');
-	n = e ? (size_t)(e - s) : strlen(s);
-	*p = e ? e + 1 : s + n;
-	if (n >= size)
-		n = size - 1;
-	memcpy(line, s, n);
-	line[n] = '\0';
-	while (n > 0 && isspace((unsigned char)line[n - 1]))
-		line[--n] = '\0';
-	return true;
-}
-
 /* "  xenbr0:" (a bridge: one word and a colon); the name into out. */
 static bool
 bridge_line(const char *s, char *out, size_t size)
@@ -80,7 +59,7 @@ xsm_nics_parse_ovs_dpif(const char *text, struct xsm_nics_ovs_port *out,
 
 	*n = 0;
 	*overflow = 0;
-	while (line_next(&text, line, sizeof(line))) {
+	while (xsm_next_line(&text, line, sizeof(line))) {
 		s = line;
 		while (isspace((unsigned char)*s))
 			s++;

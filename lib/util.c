@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* util.c: status names and ranks, errors, strings, time, UTF-8. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,6 +69,26 @@ xsm_err_set(struct xsm_err *err, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+}
+
+bool
+xsm_next_line(const char **p, char *line, size_t size)
+{
+	const char *s = *p, *e;
+	size_t n;
+
+	if (*s == '\0')
+		return false;
+	e = strchr(s, '\n');
+	n = e ? (size_t)(e - s) : strlen(s);
+	*p = e ? e + 1 : s + n;
+	if (n >= size)
+		n = size - 1;
+	memcpy(line, s, n);
+	line[n] = '\0';
+	while (n > 0 && isspace((unsigned char)line[n - 1]))
+		line[--n] = '\0';
+	return true;
 }
 
 size_t

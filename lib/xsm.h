@@ -125,6 +125,14 @@ void xsm_buf_consume(struct xsm_buf *b, size_t n);
 size_t xsm_strlcpy(char *dst, const char *src, size_t size);
 
 /*
+ * Copies the next line of the NUL-terminated text *p into line (cut to
+ * size - 1, no newline, trailing white space and CR dropped) and moves *p
+ * past it. Returns false at the end of the text. For the line-oriented
+ * outputs we parse (/proc/net/bonding, ovs-appctl).
+ */
+bool xsm_next_line(const char **p, char *line, size_t size);
+
+/*
  * Formats a wall-clock time (usec since the epoch) as RFC 3339 UTC with
  * second precision, "2026-11-22T03:15:59Z", into out (>= 21 bytes).
  * Returns out.
