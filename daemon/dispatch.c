@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * dispatch.c: one parsed request in, one JSON line out, from memory only.
- * The status document is cached per (state generation, second) so a
- * burst of queries renders it once.
+ * The status document, but for its daemon counters, is cached per
+ * (state generation, second) so a burst of queries renders it once.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -52,8 +52,11 @@ reply_status(struct xsmd *d, struct xsm_buf *out)
 
 	render_info(d, &ri, &dv);
 	sec = ri.now_usec / XSM_USEC_PER_SEC;
-	/* clients/refused counters are in the document too: they change
-	 * with every connection, so they do not invalidate the cache. */
+	/* The daemon object is left out of the cache and added to every
+	 * reply: its client and subscriber counts change with every
+	 * connection, and a count a second old misleads whoever just
+	 * connected or subscribed. */
+	ri.daemon = NULL;
 	if (d->status_cache.len == 0 || d->status_cache_gen != d->state.generation ||
 	    d->status_cache_sec != sec) {
 		xsm_buf_reset(&d->status_cache);
@@ -63,7 +66,8 @@ reply_status(struct xsmd *d, struct xsm_buf *out)
 		d->status_cache_gen = d->state.generation;
 		d->status_cache_sec = sec;
 	}
-	return xsm_buf_append(out, d->status_cache.data, d->status_cache.len);
+	return xsm_render_status_daemon(d->status_cache.data,
+	    d->status_cache.len, &dv, out);
 }
 
 /*

@@ -135,6 +135,36 @@ xsm_render_status(const struct xsm_state *st,
 }
 
 int
+xsm_render_status_daemon(const char *body, size_t len,
+    const struct xsm_daemon_view *dv, struct xsm_buf *out)
+{
+	static const char key[] = ",\"daemon\":";
+	size_t start = out->len;
+	struct xsm_jsonw w;
+	int r;
+
+	if (len < 3 || body[0] != '{' || memcmp(body + len - 2, "}\n", 2) != 0)
+		return -EINVAL;
+	if ((r = xsm_buf_append(out, body, len - 2)) < 0 ||
+	    (r = xsm_buf_append(out, key, sizeof(key) - 1)) < 0 ||
+	    (r = xsm_jsonw_begin(&w, out)) < 0)
+		goto undo;
+	render_daemon(&w, dv);
+	if ((r = xsm_jsonw_end(&w)) < 0)
+		goto undo;
+	/* The daemon object's own line end becomes the document's. */
+	out->len--;
+	if ((r = xsm_buf_append(out, "}\n", 2)) < 0)
+		goto undo;
+	return 0;
+undo:
+	out->len = start;
+	if (out->data != NULL)
+		out->data[start] = '\0';
+	return r;
+}
+
+int
 xsm_render_check(const struct xsm_state *st, enum xsm_check_id id,
     const struct xsm_render_info *ri, struct xsm_buf *out)
 {

@@ -46,6 +46,17 @@ int xsm_render_status(const struct xsm_state *st,
     const struct xsm_render_info *ri, struct xsm_buf *out);
 
 /*
+ * Appends to out the status document body (as xsm_render_status made
+ * it with ri->daemon NULL: one object ending in "}\n") with dv's
+ * "daemon" object added as its last member: the same bytes that
+ * xsm_render_status with ri->daemon = dv gives. The body can then be
+ * cached while the daemon's counters, which change with every
+ * connection, are always current. -EINVAL if body is not such a line.
+ */
+int xsm_render_status_daemon(const char *body, size_t len,
+    const struct xsm_daemon_view *dv, struct xsm_buf *out);
+
+/*
  * One check in full ("show CHECK"): the header fields of the status
  * document, then "check": name and the check's object with every detail
  * (for logfs the largest files and directories, growers and

@@ -6,7 +6,8 @@
 #  1. `xsmonctl watch --json` gets the acknowledgement, then the alert of
 #     the crossing and of its recovery, in seq order, seq after the
 #     acknowledged one; the text form prints one line per alert.
-#  2. Idle subscribers outlive idle_timeout.
+#  2. Idle subscribers outlive idle_timeout; status counts a new
+#     subscriber at once (its daemon counters are never cached).
 #  3. With half the slots subscribed (the most allowed) and the rest held
 #     by idle peers, one more subscribe gets busy and `xsmonctl status`
 #     still answers.
@@ -129,6 +130,25 @@ elif cmd == "slow":
     s.settimeout(10)
     lines = read_all(f)
     print(lines[-1].decode().strip() if lines else "nothing")
+elif cmd == "fresh":
+    # fresh BASE: status counts a subscriber (and its going) at once,
+    # not from a document cached a moment earlier. Five rounds, each
+    # well inside one second, so a cached count cannot pass by luck.
+    base = int(sys.argv[2])
+    for _ in range(5):
+        t0 = time.monotonic()
+        while status()["daemon"]["subscribers"] != base:
+            if time.monotonic() - t0 > 3:
+                sys.exit("subscribers did not return to %d" % base)
+            time.sleep(0.01)
+        s, f = subscribe()
+        f.readline()
+        got = status()["daemon"]["subscribers"]
+        f.close()
+        s.close()
+        if got != base + 1:
+            sys.exit("status said %d subscribers right after one more "
+                     "subscribed, not %d" % (got, base + 1))
 elif cmd == "busy":
     # busy: the reply to a subscribe over the subscriber limit.
     s, f = subscribe()
@@ -186,6 +206,8 @@ sed 's/^/    /' "$T/w2.txt"
 sleep 3
 check "idle subscribers outlive idle_timeout" kill -0 "$W1" "$W2"
 check "still two subscribers" json_is "$sock" status 'd["daemon"]["subscribers"]' 2
+fresh=$(w fresh 2 2>&1)
+check "status counts a new subscriber at once ${fresh:+($fresh)}" test -z "$fresh"
 
 # 3. Three subscribers (max_clients / 2) and three idle peers fill the
 #    six slots: one more subscribe is busy, status still answers.

@@ -115,6 +115,46 @@ START_TEST(test_status_golden)
 }
 END_TEST
 
+/* The cached body plus the live daemon object is the golden document. */
+START_TEST(test_status_daemon_splice)
+{
+	struct xsm_render_info bare = ri;
+	struct xsm_daemon_view now = dv;
+	struct xsm_state st;
+	struct xsm_buf body, b;
+
+	fixed_state(&st);
+	bare.daemon = NULL;
+	xsm_buf_init(&body, 0);
+	xsm_buf_init(&b, 0);
+	ck_assert_int_eq(xsm_render_status(&st, &bare, &body), 0);
+	ck_assert_ptr_null(strstr(body.data, "\"daemon\""));
+	ck_assert_int_eq(xsm_render_status_daemon(body.data, body.len, &dv, &b), 0);
+	assert_golden("status.json", &b);
+	/* The counters are the ones passed now, not the cached ones. */
+	xsm_buf_reset(&b);
+	now.clients = 6;
+	now.subscribers = 3;
+	ck_assert_int_eq(xsm_render_status_daemon(body.data, body.len, &now, &b), 0);
+	ck_assert_ptr_nonnull(strstr(b.data,
+	    "\"clients\":6,\"clients_refused\":0,\"subscribers\":3,"));
+	ck_assert_str_eq(b.data + b.len - 3, "}}\n");
+	/* Not a document line: refused, nothing appended. */
+	xsm_buf_reset(&b);
+	ck_assert_int_eq(xsm_render_status_daemon("{}", 2, &dv, &b), -EINVAL);
+	ck_assert_int_eq(xsm_render_status_daemon("[1]\n", 4, &dv, &b), -EINVAL);
+	ck_assert_uint_eq(b.len, 0);
+	xsm_buf_free(&b);
+	/* Over the cap: rolled back to what was there. */
+	xsm_buf_init(&b, body.len + 16);
+	ck_assert_int_eq(xsm_buf_append(&b, "keep", 4), 0);
+	ck_assert_int_eq(xsm_render_status_daemon(body.data, body.len, &dv, &b), -ENOBUFS);
+	ck_assert_str_eq(b.data, "keep");
+	xsm_buf_free(&b);
+	xsm_buf_free(&body);
+}
+END_TEST
+
 static yajl_val
 parse(const struct xsm_buf *b)
 {
@@ -383,6 +423,7 @@ main(void)
 
 	tcase_add_test(tc, test_status_golden);
 	tcase_add_test(tc, test_status_structure);
+	tcase_add_test(tc, test_status_daemon_splice);
 	tcase_add_test(tc, test_hostile_strings);
 	tcase_add_test(tc, test_cap_rolls_back);
 	tcase_add_test(tc, test_small_replies);
