@@ -12,8 +12,8 @@
 #     after 8 s, no restart, WatchdogTimestamp advances. A SIGSTOPped
 #     xsmond is killed for it and restarted (Restart=on-failure).
 #  4. systemctl reload: a good config is taken, a bad one is rejected and
-#     shown (daemon.config_error, StatusText), the service stays active;
-#     fixed and reloaded, the error is gone.
+#     shown (daemon.config_error, StatusText) and systemctl reload fails,
+#     the service stays active; fixed and reloaded, the error is gone.
 #  5. systemctl stop is clean (Result=success, status 0); the socket unit
 #     keeps listening and the next xsmonctl activates xsmond again.
 #  6. The sandbox costs nothing: no seccomp/EPERM in the journal, no
@@ -169,6 +169,7 @@ check "xsmond -n rejects the bad config" eval '! /usr/sbin/xsmond -n -f /etc/xsm
 sed 's/^/   /' "$T/bad-n.out"
 if systemctl reload $U 2>"$T/reload-bad.err"; then r=0; else r=$?; fi
 echo "   systemctl reload (bad config) exit $r $(cat "$T/reload-bad.err")"
+check "bad config: systemctl reload fails (exit $r)" test "$r" -ne 0
 check "bad config: error in daemon.config_error" \
 	wait_xj 20 status "'unknown key' in (d['daemon']['config_error'] or '')" True
 echo "   config_error: $(xj status "d['daemon']['config_error']")"
