@@ -115,3 +115,15 @@ print(($1))"
 # rs_is EXPR WANT / rs_wait SECONDS EXPR WANT
 rs_is() { [[ "$(rs_get "$1" 2>/dev/null)" == "$2" ]]; }
 rs_wait() { local s=$1; shift; wait_for "$s" rs_is "$@"; }
+
+# rs_bringup [LINE...]: the usual start of an rsyslog test: the
+# receiver, a real rsyslogd with rs_write_conf's config, and xsmond on
+# $SOCK with rs_xsmond_conf's config ($T/x.conf, LINEs appended). Any
+# step failing ends the test as failed, with rsyslogd's stderr.
+rs_bringup() {
+	rs_write_conf
+	rs_recv_start || { echo "FAIL: receiver did not start"; exit 1; }
+	rs_start || { echo "FAIL: rsyslogd did not start"; cat "$RS/rsyslogd.err"; exit 1; }
+	rs_xsmond_conf "$T/x.conf" "$@"
+	start_xsmond "$T/x.conf" "$SOCK" || { echo "FAIL: xsmond"; exit 1; }
+}

@@ -20,12 +20,8 @@ rs_need
 trap 'rs_cleanup; cleanup' EXIT
 SOCK=$T/sock
 
-rs_write_conf
-rs_recv_start || { echo "FAIL: receiver did not start"; exit 1; }
-rs_start || { echo "FAIL: rsyslogd did not start"; exit 1; }
 # Room to stop rsyslogd under a pending canary without it going late.
-RS_CANARY_INTERVAL=6s RS_CANARY_TIMEOUT=5s rs_xsmond_conf "$T/x.conf"
-start_xsmond "$T/x.conf" "$SOCK" || { echo "FAIL: xsmond"; exit 1; }
+RS_CANARY_INTERVAL=6s RS_CANARY_TIMEOUT=5s rs_bringup
 check "ok" rs_wait 10 "r['status']" ok
 
 # Text before the canary, so the offset xsmond positions at is far

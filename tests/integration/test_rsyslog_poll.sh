@@ -16,11 +16,7 @@ HOLDER=
 trap '[ -n "$HOLDER" ] && { kill "$HOLDER"; wait "$HOLDER"; }; rs_cleanup; cleanup' EXIT
 SOCK=$T/sock
 
-rs_write_conf
-rs_recv_start || { echo "FAIL: receiver did not start"; exit 1; }
-rs_start || { echo "FAIL: rsyslogd did not start"; exit 1; }
-rs_xsmond_conf "$T/x.conf" "use_pidfd = no"
-start_xsmond "$T/x.conf" "$SOCK" || { echo "FAIL: xsmond"; exit 1; }
+rs_bringup "use_pidfd = no"
 
 check "poll: ok" rs_wait 10 "r['status']" ok
 check "poll: liveness is poll" rs_is "r['liveness']" poll

@@ -19,11 +19,7 @@ rs_need
 trap 'rs_cleanup; cleanup' EXIT
 SOCK=$T/sock
 
-rs_write_conf
-rs_recv_start || { echo "FAIL: receiver did not start"; exit 1; }
-rs_start || { echo "FAIL: rsyslogd did not start"; exit 1; }
-rs_xsmond_conf "$T/x.conf"
-start_xsmond "$T/x.conf" "$SOCK" || { echo "FAIL: xsmond"; exit 1; }
+rs_bringup
 check "ok" rs_wait 10 "r['status']" ok
 
 rchar() { awk '/^rchar:/ {print $2}' "/proc/$XSMOND_PID/io"; }
