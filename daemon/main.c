@@ -115,6 +115,7 @@ main(int argc, char **argv)
 		log_warn("PR_SET_NO_NEW_PRIVS");
 	umask(027);
 	signal(SIGPIPE, SIG_IGN);
+	xsmd_memory_tune();
 
 	if (initial_config(&d) < 0)
 		return 1;

@@ -163,6 +163,7 @@ scan_done(struct logfs_watch *w)
 		sc->at_usec = xsmd_now_wall();
 	}
 	xsmd_logfs_iwatch_held(&w->iw, r.held, r.n_held, sc);
+	xsmd_memory_release();   /* the walk's buffers are freed */
 	failed = r.tree_err < 0 || r.deleted_err < 0;
 	if (failed && !w->warned_scan)
 		log_warnx("logfs: scan of %s: %s", w->path,

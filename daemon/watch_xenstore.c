@@ -539,6 +539,7 @@ merge(struct xs_watch *w, struct xsmd_xs_job *j, bool late)
 		v->sync_usec = mono - w->sync_start_mono;
 		log_debug("xenstore: %u domains synced in %.1f ms",
 		    w->table->n, (double)v->sync_usec / 1000);
+		xsmd_memory_release();   /* the sync's jobs are freed */
 		changed = true;
 	}
 	if (changed || j->probe_usec >= 0)

@@ -173,6 +173,10 @@ bool xsmd_alerts_publish(struct xsmd *d, const struct xsm_edge *e);
 void xsmd_alerts_counts(const struct xsmd *d, uint64_t *sent,
     uint64_t *dropped);
 
+/* memory.c: glibc malloc tuned for a small idle heap; giving it back. */
+void xsmd_memory_tune(void);
+void xsmd_memory_release(void);
+
 /* systemd glue (sd.c): every call is a no-op outside systemd. */
 void xsmd_sd_ready(struct xsmd *d);
 void xsmd_sd_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
