@@ -36,6 +36,14 @@ ctl_socket_path(const struct xsmd *d, const struct xsm_config *cfg)
 	    cfg->control.socket;
 }
 
+/* Where clients reach us now: a reload does not move the socket. */
+const char *
+xsmd_control_path(const struct xsmd *d)
+{
+	return d->control != NULL ? d->control->path :
+	    ctl_socket_path(d, &d->cfg);
+}
+
 /* Group lookup happens here, at start and reload, never per client. */
 static void
 ctl_lookup_group(struct xsmd_control *ctl, const char *group)

@@ -148,6 +148,7 @@ publish_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	d->published_generation = d->state.generation;
 	publish_edges(d);
 	publish_status(d);
+	xsmd_textfile_changed(d);
 	xsmd_sd_ready(d);
 }
 
@@ -285,6 +286,8 @@ xsmd_run(struct xsmd *d)
 	}
 	if (xsmd_alerts_start(d) < 0)
 		log_warnx("cannot set up alerts, running without them");
+	if (xsmd_textfile_start(d) < 0)
+		log_warnx("cannot set up the metrics textfile, running without it");
 	signals_start(d);
 	ev_prepare_init(&d->publish, publish_cb);
 	d->publish.data = d;
@@ -301,6 +304,7 @@ xsmd_run(struct xsmd *d)
 	xsmd_sd_stopping();
 	watchers_stop(d);
 	publish_edges(d);       /* the last changes still go out */
+	xsmd_textfile_stop(d);
 	xsmd_alerts_stop(d);
 	xsmd_control_stop(d);
 	xsm_buf_free(&d->status_cache);

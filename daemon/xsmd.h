@@ -18,6 +18,7 @@
 struct xsmd;
 struct xsmd_control;
 struct xsmd_alerts;
+struct xsmd_textfile;
 
 /*
  * A watcher: start() registers its check and its event sources, stop()
@@ -63,6 +64,7 @@ struct xsmd {
 
 	struct xsmd_control *control;
 	struct xsmd_alerts *alerts;   /* alerts.c */
+	struct xsmd_textfile *textfile; /* textfile.c */
 	struct xsmd_watcher watchers[XSMD_MAX_WATCHERS];
 	unsigned n_watchers;
 
@@ -136,6 +138,7 @@ int xsmd_control_start(struct xsmd *d);
 void xsmd_control_stop(struct xsmd *d);
 int xsmd_control_reload(struct xsmd *d, const struct xsm_config *old);
 unsigned xsmd_control_clients(const struct xsmd *d);
+const char *xsmd_control_path(const struct xsmd *d);
 uint64_t xsmd_control_refused(const struct xsmd *d);
 /* Subscribers streaming now; *dropped gets those cut off as slow. */
 unsigned xsmd_control_subscribers(const struct xsmd *d, uint64_t *dropped);
@@ -172,6 +175,11 @@ void xsmd_alerts_stop(struct xsmd *d);
 bool xsmd_alerts_publish(struct xsmd *d, const struct xsm_edge *e);
 void xsmd_alerts_counts(const struct xsmd *d, uint64_t *sent,
     uint64_t *dropped);
+
+/* textfile.c: [metrics] textfile_dir kept up to date on change. */
+int xsmd_textfile_start(struct xsmd *d);
+void xsmd_textfile_changed(struct xsmd *d);
+void xsmd_textfile_stop(struct xsmd *d);
 
 /* memory.c: glibc malloc tuned for a small idle heap; giving it back. */
 void xsmd_memory_tune(void);

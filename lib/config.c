@@ -102,6 +102,9 @@ KC("alerts", "format", alerts.format, "cee|rfc5424", "cee"),
 K("alerts", "socket", OPTPATH, alerts.socket, 0, 0, ""),
 K("alerts", "sd_id", SDID, alerts.sd_id, 0, 0, "xsmon@32473"),
 K("alerts", "renotify", DURATION, alerts.renotify_usec, 0, 30 * XSM_DAY, "0"),
+K("metrics", "textfile_dir", OPTPATH, metrics.textfile_dir, 0, 0, ""),
+K("metrics", "textfile_interval", DURATION, metrics.textfile_interval_usec, XSM_SEC, XSM_HOUR, "15s"),
+K("metrics", "xsmonctl", PATH, metrics.xsmonctl, 0, 0, "/usr/bin/xsmonctl"),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

@@ -104,6 +104,13 @@ struct xsm_alerts_cfg {
 	uint64_t renotify_usec;          /* re-send unresolved critical, 0 off */
 };
 
+/* [metrics]: xsmond keeps node_exporter's textfile itself (README). */
+struct xsm_metrics_cfg {
+	char textfile_dir[XSM_PATH_MAX]; /* "" = off (the default) */
+	uint64_t textfile_interval_usec; /* at most one write per, 15 s */
+	char xsmonctl[XSM_PATH_MAX];     /* /usr/bin/xsmonctl */
+};
+
 struct xsm_config {
 	struct xsm_control_cfg control;
 	struct xsm_logfs_cfg logfs;
@@ -111,6 +118,7 @@ struct xsm_config {
 	struct xsm_rsyslog_cfg rsyslog;
 	struct xsm_xenstore_cfg xenstore;
 	struct xsm_alerts_cfg alerts;
+	struct xsm_metrics_cfg metrics;
 };
 
 /* Every error of one parse, each with its line (0 for file-level ones). */

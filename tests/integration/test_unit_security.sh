@@ -41,7 +41,7 @@ fi
 
 # A drop-in's assignments come after the unit's: concatenating them is
 # what systemd does with /etc/systemd/system/xsmond.service.d/.
-for d in deleted-open-holders:1.6 control-group:1.3; do
+for d in deleted-open-holders:1.6 control-group:1.3 metrics-textfile:1.2; do
 	name=${d%%:*} want=${d##*:}
 	cat "$UNITS/xsmond.service" "$UNITS/dropins/$name.conf" >"$T/xsmond.service"
 	e=$(exposure "$T/xsmond.service")

@@ -91,8 +91,10 @@ print("; ".join(out))' "$T/watch.out"
 }
 want="xsmon.domain.introduced unknown->ok db-01 7; xsmon.domain.warning ok->warning db-02 7"
 want="$want; xsmon.domain.recovered warning->ok db-02 7; xsmon.domain.released ok->ok db-02 7"
+# (re-read on every try: "$(domain_alerts)" as an argument is read once)
+alerts_are() { [[ "$(domain_alerts)" == "$1" ]]; }
 check "domain alerts: introduced, stuck, recovered, released, in seq order" \
-    wait_for 3 test "$(domain_alerts)" = "$want"
+    wait_for 3 alerts_are "$want"
 echo "# domain 7's alerts: $(domain_alerts)"
 
 # kill -9: seen at once, reconnect and resync after a restart.
