@@ -75,3 +75,6 @@ jget() {
 json_is() { [[ "$(jget "$1" "$2" "$3")" == "$4" ]]; }
 # wait_json SECONDS SOCK REQUEST EXPR WANT
 wait_json() { local secs=$1; shift; wait_for "$secs" json_is "$@"; }
+
+# watchers_off NAME...: config sections turning those watchers off.
+watchers_off() { local w; for w; do printf '[%s]\nenabled = no\n' "$w"; done; }

@@ -26,23 +26,13 @@ MOUNTS+=("$T/logs")
 sock=$T/sock
 prom=$T/tf/xsmon.prom
 write_conf() { # write_conf TEXTFILE_DIR
-	cat >"$T/conf" <<CONF
-[logfs]
-path = $T/logs
-settle = 20ms
-safety_interval = 1h
-scan_interval = 1h
-[nics]
-enabled = no
-[rsyslog]
-enabled = no
-[xenstore]
-enabled = no
-[metrics]
-textfile_dir = $1
-textfile_interval = 1s
-xsmonctl = $XSMONCTL
-CONF
+	{
+		printf '[logfs]\npath = %s\nsettle = 20ms\n' "$T/logs"
+		printf 'safety_interval = 1h\nscan_interval = 1h\n'
+		watchers_off nics rsyslog xenstore
+		printf '[metrics]\ntextfile_dir = %s\n' "$1"
+		printf 'textfile_interval = 1s\nxsmonctl = %s\n' "$XSMONCTL"
+	} >"$T/conf"
 }
 # fill PCT: logs/fill sized so that the fs is PCT% used, as df counts.
 fill() {
