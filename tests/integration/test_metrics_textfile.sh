@@ -35,20 +35,7 @@ write_conf() { # write_conf TEXTFILE_DIR
 	} >"$T/conf"
 }
 # fill PCT: logs/fill sized so that the fs is PCT% used, as df counts.
-fill() {
-	python3 - "$T/logs" "$1" <<'PY'
-import os, subprocess, sys
-logs, pct = sys.argv[1], float(sys.argv[2])
-path = logs + "/fill"
-vfs = os.statvfs(logs)
-total = vfs.f_blocks * vfs.f_frsize
-used = (vfs.f_blocks - vfs.f_bfree) * vfs.f_frsize
-mine = os.stat(path).st_blocks * 512 if os.path.exists(path) else 0
-want = max(0, (int(total * pct / 100) - (used - mine) + 4095) // 4096 * 4096)
-subprocess.run(["truncate", "-s", "0", path], check=False)
-subprocess.run(["fallocate", "-l", str(want), path] if want else ["true"], check=True)
-PY
-}
+fill() { python3 "$(dirname "$0")/fillfs.py" "$T/logs" "$1"; }
 logfs_in_file() { grep -qx "xsmon_check_status{check=\"logfs\"} $1" "$prom" 2>/dev/null; }
 logfs_is() { json_is "$sock" status 'd["checks"]["logfs"]["status"]' "$1"; }
 ino() { stat -c %i "$prom" 2>/dev/null || echo none; }

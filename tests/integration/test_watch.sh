@@ -53,6 +53,7 @@ cat >"$T/w.py" <<'PY'
 import json, os, socket, subprocess, sys, time
 sys.path.insert(0, os.environ["XSMQ_DIR"])
 from xsmq import query
+import fillfs
 
 T = os.environ["T"]
 sock = T + "/sock"
@@ -62,18 +63,7 @@ def status():
     return json.loads(query(sock, "status", 3))
 
 def fill(pct):
-    """Sizes logs/fill so that the fs is pct% used, as df counts."""
-    path = logs + "/fill"
-    vfs = os.statvfs(logs)
-    total = vfs.f_blocks * vfs.f_frsize
-    used = (vfs.f_blocks - vfs.f_bfree) * vfs.f_frsize
-    mine = os.stat(path).st_blocks * 512 if os.path.exists(path) else 0
-    want = max(0, (int(total * pct / 100) - (used - mine) + 4095) // 4096 * 4096)
-    cur = os.stat(path).st_size if os.path.exists(path) else 0
-    if want > cur:
-        subprocess.run(["fallocate", "-l", str(want), path], check=True)
-    else:
-        subprocess.run(["truncate", "-s", str(want), path], check=True)
+    fillfs.fill(logs, pct)
 
 def wait_status(want, timeout=3.0):
     t0 = time.monotonic()
