@@ -3,7 +3,14 @@
 # Every test works in its own $T, starts its own processes and stops only
 # those, by PID.
 
-set -euo pipefail
+set -Eeuo pipefail
+# Under set -e a failing command ends the test with no word of why; say
+# which one did (tests that turned set -e off are not told every failure).
+aborted() {
+	[[ $- == *e* ]] || return 0
+	echo "not ok - aborted at ${BASH_SOURCE[1]##*/}:$1: $2 (exit $3)"
+}
+trap 'aborted "$LINENO" "$BASH_COMMAND" "$?"' ERR
 : "${XSMOND:?XSMOND must point at the xsmond binary}"
 : "${XSMONCTL:?XSMONCTL must point at the xsmonctl binary}"
 
@@ -49,6 +56,19 @@ start_xsmond() {
 	XSMOND_PID=$!
 	PIDS+=("$XSMOND_PID")
 	wait_for 5 test -S "$sock"
+}
+
+# stop_xsmond: SIGTERM, then xsmond must exit 0 with no sanitizer report
+# in its log (ASan/UBSan builds report leaks and errors at exit). Its
+# log's tail is shown when it did not, so a CI failure says why.
+stop_xsmond() {
+	local rc=0
+	kill "$XSMOND_PID" || true
+	wait "$XSMOND_PID" || rc=$?
+	check "xsmond exits 0 on SIGTERM (got $rc)" test "$rc" -eq 0
+	check "no sanitizer report" bash -c "! grep -qE 'Sanitizer|runtime error' '$T/xsmond.log'"
+	if ((rc != 0)); then tail -20 "$T/xsmond.log" | sed 's/^/# /'; fi
+	grep -E -A20 'Sanitizer|runtime error' "$T/xsmond.log" | head -40 || true
 }
 
 # wait_for SECONDS command...: polls every 20 ms until the command succeeds.

@@ -55,8 +55,8 @@ rs_start() {
 # rs_stop [SIGNAL]: signals the sender and reaps it.
 rs_stop() {
 	[ -n "$RS_PID" ] || return 0
-	kill "-${1:-TERM}" "$RS_PID" 2>/dev/null
-	kill -CONT "$RS_PID" 2>/dev/null
+	kill "-${1:-TERM}" "$RS_PID" 2>/dev/null || true
+	kill -CONT "$RS_PID" 2>/dev/null || true
 	wait "$RS_PID" 2>/dev/null || true
 	RS_PID=
 }

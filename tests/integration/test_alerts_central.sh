@@ -202,5 +202,5 @@ check "in all: every alert ($n) exactly once, in seq order" cwait 15 \
 	"seqs('$RUN') == list(range(1, $n + 1))" True
 check "still no alert dropped by xsmond" test "$(dq "d['daemon']['alerts_dropped']")" = 0
 echo "# $(calerts "len(A)") alerts arrived centrally"
-xs_stop_xsmond
+stop_xsmond
 finish

@@ -96,8 +96,7 @@ check "... and that is logged once" \
 # 5. Nothing left behind.
 left=$(find "$T/tf" "$T/gone" -name '.xsmon.prom.*' | wc -l)
 check "no temp file left behind ($left)" test "$left" -eq 0
-kill "$XSMOND_PID"; wait "$XSMOND_PID"; rc=$?
-check "xsmond exits 0 on SIGTERM (got $rc)" test "$rc" -eq 0
+stop_xsmond
 orphans=$(pgrep -f "$XSMONCTL -s $sock metrics" | wc -l)
 check "no xsmonctl child outlives xsmond ($orphans)" test "$orphans" -eq 0
 finish

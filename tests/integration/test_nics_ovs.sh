@@ -94,8 +94,7 @@ check "timeout logged once" test "$(grep -c '^nics: ovs-appctl bond/show: timeou
 n=$(wc -l <"$OVS.pids")
 check "another hanging run starts" wait_for 10 lines_ge "$OVS.pids" $((n + 1))
 sleep 0.2
-kill "$XSMOND_PID"
-wait "$XSMOND_PID" || true
+stop_xsmond
 sleep 0.2
 check "stopping xsmond kills the running child and its grandchild" test -z "$(nics_alive_pids "$OVS")"
 finish

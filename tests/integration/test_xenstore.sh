@@ -130,6 +130,6 @@ check "SIGCONT: ok again" wait_json 5 "$S" status "d['checks']['xenstore']['stat
 xenstore-write /local/domain/9/memory/target 8192
 check "changes seen after SIGCONT" wait_xjs 5 "$S" domains "dom(d,9)['memory_target_kib']" 8192
 check "xsmond alive" kill -0 "$XSMOND_PID"
-xs_stop_xsmond
+stop_xsmond
 grep -E "xenstore" "$T/xsmond.log" | sed 's/^/# /'
 finish

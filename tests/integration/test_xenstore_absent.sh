@@ -51,5 +51,5 @@ check "its domains listed" wait_json 5 "$S" status \
 check "a first connection is not a reconnect" json_is "$S" status \
     "d['checks']['xenstore']['reconnects']" 0
 check "xsmond alive" kill -0 "$XSMOND_PID"
-xs_stop_xsmond
+stop_xsmond
 finish

@@ -70,5 +70,5 @@ reads=$(jget "$S" "show xenstore" "d['xenstore']['reads']")
 echo "# storm: $events events drained, $reads domain re-reads (coalesced)"
 check "storm: events coalesced into fewer re-reads" test "$reads" -lt "$events"
 check "xsmond alive" kill -0 "$XSMOND_PID"
-xs_stop_xsmond
+stop_xsmond
 finish
