@@ -197,7 +197,7 @@ struct xsmd_logfs_dwalk {
 	uint64_t seen[XSMD_LOGFS_SEEN_MAX]; /* inodes counted: one entry each */
 	unsigned n_seen;
 	size_t prefix_len;
-	char prefix[PATH_MAX];
+	char prefix[PATH_MAX + 1];    /* the resolved root and a slash */
 };
 
 /* Resets out's deleted part and opens /proc (w->err on failure). */

@@ -77,11 +77,12 @@ initial_config(struct xsmd *d)
 int
 main(int argc, char **argv)
 {
-	struct xsmd d;
+	/* Static, not on the stack: the state is sized for the worst case
+	 * and only the pages in use become resident (see xsm_zero). */
+	static struct xsmd d;
 	bool check = false, verbose = false;
 	int ch, r;
 
-	memset(&d, 0, sizeof(d));
 	d.config_path = DEFAULT_CONFIG;
 	d.config_optional = true;
 	while ((ch = getopt(argc, argv, "df:hns:vV")) != -1) {

@@ -443,7 +443,7 @@ logfs_setup(struct logfs_watch *w)
 	xsmd_logfs_iwatch_init(&w->iw);
 	xsm_strlcpy(w->path, d->cfg.logfs.path, sizeof(w->path));
 	xsm_logfs_eval_init(&w->eval);
-	memset(&d->state.logfs, 0, sizeof(d->state.logfs));
+	xsm_zero(&d->state.logfs, sizeof(d->state.logfs));
 	xsm_strlcpy(d->state.logfs.path, w->path, sizeof(d->state.logfs.path));
 	xsm_state_register(&d->state, XSM_CHECK_LOGFS, xsmd_now_wall());
 

@@ -180,7 +180,7 @@ nics_start(struct xsmd *d, void **priv)
 	int r;
 
 	xsm_nics_view_free(&d->state.nics);
-	memset(&d->state.nics, 0, sizeof(d->state.nics));
+	xsm_zero(&d->state.nics, sizeof(d->state.nics));
 	xsm_state_register(&d->state, XSM_CHECK_NICS, xsmd_now_wall());
 	if (w == NULL) {
 		xsm_state_apply(&d->state, XSM_CHECK_NICS, XSM_UNKNOWN,

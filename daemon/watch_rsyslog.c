@@ -467,7 +467,7 @@ rs_setup(struct rs_watch *w, uint64_t restarts)
 	w->sf.fd = w->sf.wd = -1;
 	w->nonce = (xsmd_now_wall() ^ ((uint64_t)getpid() << 40)) &
 	    0xffffffffffffULL;
-	memset(v, 0, sizeof(*v));
+	xsm_zero(v, sizeof(*v));
 	v->restarts = restarts;
 	v->canary.latency_ms = -1;
 	v->liveness = "poll";

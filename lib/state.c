@@ -39,7 +39,7 @@ xsm_check_lookup(const char *name)
 void
 xsm_state_init(struct xsm_state *st)
 {
-	memset(st, 0, sizeof(*st));
+	xsm_zero(st, sizeof(*st));
 	for (int i = 0; i < XSM_CHECK__MAX; i++)
 		st->checks[i].status = XSM_UNKNOWN;
 }

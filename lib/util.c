@@ -91,6 +91,27 @@ xsm_next_line(const char **p, char *line, size_t size)
 	return true;
 }
 
+/* A block is zero when its first byte is and every byte equals the next. */
+static bool
+all_zero(const unsigned char *b, size_t len)
+{
+	return len == 0 || (b[0] == 0 && memcmp(b, b + 1, len - 1) == 0);
+}
+
+void
+xsm_zero(void *p, size_t n)
+{
+	unsigned char *b = p;
+	const size_t block = 256;
+
+	for (size_t off = 0; off < n; off += block) {
+		size_t len = n - off < block ? n - off : block;
+
+		if (!all_zero(b + off, len))
+			memset(b + off, 0, len);
+	}
+}
+
 size_t
 xsm_strlcpy(char *dst, const char *src, size_t size)
 {

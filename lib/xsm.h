@@ -121,6 +121,14 @@ int xsm_buf_printf(struct xsm_buf *b, const char *fmt, ...)
  * front. Never fails and never frees. */
 void xsm_buf_consume(struct xsm_buf *b, size_t n);
 
+/*
+ * memset(p, 0, n) that writes only the parts not already zero. The state
+ * is sized for the worst case (32 judged NICs, the top holders of deleted
+ * files...) and lives in static storage: a memset would make every page of
+ * it resident, while reading a page never written costs no memory.
+ */
+void xsm_zero(void *p, size_t n);
+
 /* Bounded string copy that always terminates; returns strlen(src). */
 size_t xsm_strlcpy(char *dst, const char *src, size_t size);
 

@@ -40,6 +40,32 @@ START_TEST(test_status_names)
 }
 END_TEST
 
+/* xsm_zero clears whatever is not zero, block edges and tail included,
+ * and nothing outside the range it was given. */
+START_TEST(test_zero)
+{
+	static const size_t at[] = { 0, 255, 256, 511, 512, 997 };
+	unsigned char buf[1000];
+
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]) + 1; i++) {
+		memset(buf, 0, sizeof(buf));
+		if (i < sizeof(at) / sizeof(at[0]))
+			buf[1 + at[i]] = 0x5a;
+		else
+			memset(buf, 0xff, sizeof(buf));
+		buf[0] = buf[999] = 0xaa;   /* guards */
+		xsm_zero(buf + 1, 998);
+		ck_assert_uint_eq(buf[0], 0xaa);
+		ck_assert_uint_eq(buf[999], 0xaa);
+		for (size_t j = 1; j < 999; j++)
+			ck_assert_msg(buf[j] == 0, "byte %zu left at %#x (case %zu)",
+			    j, buf[j], i);
+	}
+	xsm_zero(buf, 0);
+	ck_assert_uint_eq(buf[0], 0xaa);
+}
+END_TEST
+
 START_TEST(test_register_apply_edges)
 {
 	struct xsm_state st;
@@ -312,6 +338,7 @@ main(void)
 	tcase_add_test(tc, test_buf_edges);
 	tcase_add_test(tc, test_utf8_len);
 	tcase_add_test(tc, test_strlcpy_rfc3339);
+	tcase_add_test(tc, test_zero);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }
