@@ -486,6 +486,23 @@ xsmd_logfs_scan_turn(struct xsmd_logfs_scanner *sc, unsigned entries,
 	return done;
 }
 
+/*
+ * Only the entries in use are copied (readers stop at the count): a whole
+ * table copy would make every page of the state's tables resident.
+ */
+static unsigned
+top_n(unsigned n)
+{
+	return n < XSM_LOGFS_TOP_MAX ? n : XSM_LOGFS_TOP_MAX;
+}
+
+static void
+copy_top(struct xsm_logfs_file *dst, const struct xsm_logfs_file *src,
+    unsigned n)
+{
+	memcpy(dst, src, top_n(n) * sizeof(*src));
+}
+
 void
 xsmd_logfs_scan_result(struct xsmd_logfs_scanner *sc,
     struct xsm_logfs_scan *out, struct xsmd_logfs_scan_done *done)
@@ -507,15 +524,16 @@ xsmd_logfs_scan_result(struct xsmd_logfs_scanner *sc,
 		out->n_files = n->n_files;
 		out->n_dirs = n->n_dirs;
 		out->n_growers = n->n_growers;
-		memcpy(out->files, n->files, sizeof(n->files));
-		memcpy(out->dirs, n->dirs, sizeof(n->dirs));
-		memcpy(out->growers, n->growers, sizeof(n->growers));
+		copy_top(out->files, n->files, n->n_files);
+		copy_top(out->dirs, n->dirs, n->n_dirs);
+		copy_top(out->growers, n->growers, n->n_growers);
 	}
 	out->deleted_error = n->deleted_error;
 	out->deleted_unreadable = n->deleted_unreadable;
 	out->deleted_bytes = n->deleted_bytes;
 	out->deleted_count = n->deleted_count;
 	out->n_deleted = n->n_deleted;
-	memcpy(out->deleted, n->deleted, sizeof(n->deleted));
+	memcpy(out->deleted, n->deleted,
+	    top_n(n->n_deleted) * sizeof(n->deleted[0]));
 	sc->phase = PH_IDLE;
 }
