@@ -410,8 +410,8 @@ rss1=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
 echo "# RSS around the never-reading client: $rss0 -> $rss1 KiB"
 # Under valgrind the RSS is valgrind's own; under ASan it includes the
 # quarantine, which keeps every freed block (each reply's) for a while.
-if [[ "$(readlink "/proc/$pid/exe")" != *valgrind* && "$(readlink "/proc/$pid/exe")" != *memcheck* ]] &&
-    ! grep -q libasan "/proc/$pid/maps"; then
+exe=$(readlink "/proc/$pid/exe")
+if [[ $exe != *valgrind* && $exe != *memcheck* ]] && ! grep -q libasan "/proc/$pid/maps"; then
 	check "never-reading client cost < 1 MiB of RSS" test $((rss1 - rss0)) -lt 1024
 fi
 check "585 pipelined requests (4 KiB) all answered, past the 64K output cap" \
